@@ -1,0 +1,740 @@
+package inventory
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // job time zones resolve on machines without a zoneinfo database
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Defaults applied where the file leaves a value out.
+const (
+	DefaultVolts       = 230.0
+	DefaultPF          = 0.95
+	DefaultUtilisation = 0.6
+	DefaultLifetime    = "5d" // Postfix's maximal_queue_lifetime
+)
+
+// Load reads and validates the inventory at path.
+func Load(path string) (*Site, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(filepath.Base(path), data)
+}
+
+// Parse decodes and validates an inventory. name is used in error
+// messages. On any problem it returns a nil Site and an *Errors listing
+// every problem found, each with its line and object.
+func Parse(name string, data []byte) (*Site, error) {
+	errs := &Errors{File: name}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			errs.add(0, "", "the file is empty")
+			return nil, errs.err()
+		}
+		errs.add(yamlLine(err), "", yamlMsg(err))
+		return nil, errs.err()
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		errs.add(extra.Line, "", "a second YAML document (---) follows: put the whole site in one document")
+	}
+	s := &Site{File: name}
+	doc := &root
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		doc = doc.Content[0]
+	}
+	d := decoder{errs: errs}
+	d.decode(doc, reflect.ValueOf(s).Elem(), "", "")
+	s.validate(errs)
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// yamlLine digs the line out of a yaml.v3 syntax error ("yaml: line 4: …").
+func yamlLine(err error) int {
+	var line int
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		fmt.Sscanf(msg[i:], "line %d", &line)
+	}
+	return line
+}
+
+func yamlMsg(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if i := strings.Index(msg, "line "); i == 0 {
+		if j := strings.Index(msg, ": "); j >= 0 {
+			msg = msg[j+2:]
+		}
+	}
+	return "not valid YAML: " + msg
+}
+
+// index resolves names to objects.
+type index struct {
+	sources  map[string]*Source
+	panels   map[string]*Panel
+	circuits map[string]*Circuit
+	ats      map[string]*ATS
+	pdus     map[string]*PDU
+	racks    map[string]*Rack
+	devices  map[string]*Device
+	services map[string]*Service
+	queues   map[string]*MailQueue
+	jobs     map[string]*Job
+	// members lists the devices that provide each service.
+	members map[string][]*Device
+}
+
+// Lookups by name; nil when not defined.
+func (s *Site) Source(name string) *Source       { return s.index.sources[name] }
+func (s *Site) Panel(name string) *Panel         { return s.index.panels[name] }
+func (s *Site) Circuit(name string) *Circuit     { return s.index.circuits[name] }
+func (s *Site) ATSUnit(name string) *ATS         { return s.index.ats[name] }
+func (s *Site) PDU(name string) *PDU             { return s.index.pdus[name] }
+func (s *Site) Rack(name string) *Rack           { return s.index.racks[name] }
+func (s *Site) Device(name string) *Device       { return s.index.devices[name] }
+func (s *Site) Service(name string) *Service     { return s.index.services[name] }
+func (s *Site) MailQueue(name string) *MailQueue { return s.index.queues[name] }
+func (s *Site) Job(name string) *Job             { return s.index.jobs[name] }
+
+// Members returns the devices that provide a service, in file order.
+func (s *Site) Members(service string) []*Device { return s.index.members[service] }
+
+// SourceOf returns the source a panel is ultimately fed from.
+func (s *Site) SourceOf(p *Panel) *Source {
+	for i := 0; p != nil && i <= len(s.Panels); i++ {
+		if p.Source != "" {
+			return s.index.sources[p.Source]
+		}
+		p = s.index.panels[p.Panel]
+	}
+	return nil
+}
+
+// named is implemented by every list element.
+type named interface{ name() string }
+
+func (o *Source) name() string    { return o.Name }
+func (o *Panel) name() string     { return o.Name }
+func (o *Circuit) name() string   { return o.Name }
+func (o *ATS) name() string       { return o.Name }
+func (o *PDU) name() string       { return o.Name }
+func (o *Rack) name() string      { return o.Name }
+func (o *Device) name() string    { return o.Name }
+func (o *Service) name() string   { return o.Name }
+func (o *MailQueue) name() string { return o.Name }
+func (o *Job) name() string       { return o.Name }
+
+// indexNamed builds a name map for one kind, reporting missing and
+// duplicate names.
+func indexNamed[T interface {
+	named
+	comparable
+}](errs *Errors, kind string, list []T, pos func(T) *Pos) map[string]T {
+	m := make(map[string]T, len(list))
+	for i, o := range list {
+		p := pos(o)
+		if o.name() == "" {
+			errs.add(p.Line, fmt.Sprintf("%s #%d", kind, i+1), "name is required")
+			continue
+		}
+		if strings.ContainsAny(o.name(), " \t:,") {
+			errs.add(p.LineOf("name"), fmt.Sprintf("%s %q", kind, o.name()), "a name may not contain spaces, colons or commas")
+		}
+		if prev, dup := m[o.name()]; dup {
+			errs.add(p.LineOf("name"), fmt.Sprintf("%s %q", kind, o.name()), fmt.Sprintf("defined twice (first at line %d)", pos(prev).Line))
+			continue
+		}
+		m[o.name()] = o
+	}
+	return m
+}
+
+// validate checks every rule and cross-reference, fills in defaults and
+// builds the index. It reports every problem it finds.
+func (s *Site) validate(errs *Errors) {
+	ix := &index{}
+	s.index = ix
+	ix.sources = indexNamed(errs, "source", s.Sources, func(o *Source) *Pos { return &o.Pos })
+	ix.panels = indexNamed(errs, "panel", s.Panels, func(o *Panel) *Pos { return &o.Pos })
+	ix.circuits = indexNamed(errs, "circuit", s.Circuits, func(o *Circuit) *Pos { return &o.Pos })
+	ix.ats = indexNamed(errs, "ats", s.ATS, func(o *ATS) *Pos { return &o.Pos })
+	ix.pdus = indexNamed(errs, "pdu", s.PDUs, func(o *PDU) *Pos { return &o.Pos })
+	ix.racks = indexNamed(errs, "rack", s.Racks, func(o *Rack) *Pos { return &o.Pos })
+	ix.devices = indexNamed(errs, "device", s.Devices, func(o *Device) *Pos { return &o.Pos })
+	ix.services = indexNamed(errs, "service", s.Services, func(o *Service) *Pos { return &o.Pos })
+	ix.queues = indexNamed(errs, "mail queue", s.MailQueues, func(o *MailQueue) *Pos { return &o.Pos })
+	ix.jobs = indexNamed(errs, "job", s.Jobs, func(o *Job) *Pos { return &o.Pos })
+
+	if s.Utilisation == 0 {
+		s.Utilisation = DefaultUtilisation
+	} else if s.Utilisation < 0 || s.Utilisation > 1 {
+		errs.add(1, "", fmt.Sprintf("utilisation %g: want a share of nameplate between 0 and 1", s.Utilisation))
+	}
+	if len(s.Sources) == 0 {
+		errs.add(1, "", "no sources: a site needs at least one feed (sources: - name: A)")
+	}
+
+	for _, o := range s.Sources {
+		obj := fmt.Sprintf("source %q", o.Name)
+		switch o.Kind {
+		case "":
+			o.Kind = "utility"
+		case "utility", "ups", "generator", "other":
+		default:
+			errs.add(o.LineOf("kind"), obj, fmt.Sprintf("kind %q: want utility, ups, generator or other", o.Kind))
+		}
+		if o.Volts == 0 {
+			o.Volts = DefaultVolts
+		}
+		s.checkPositive(errs, obj, &o.Pos, "volts", o.Volts, false)
+		s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+		o.Phases = checkPhases(errs, obj, &o.Pos, o.Phases)
+	}
+
+	for _, o := range s.Panels {
+		obj := fmt.Sprintf("panel %q", o.Name)
+		switch {
+		case o.Source != "" && o.Panel != "":
+			errs.add(o.LineOf("panel"), obj, "is fed by a source or by a panel, not both")
+		case o.Source != "":
+			if ix.sources[o.Source] == nil {
+				errs.add(o.LineOf("source"), obj, fmt.Sprintf("source %q is not defined", o.Source))
+			}
+		case o.Panel != "":
+			if ix.panels[o.Panel] == nil {
+				errs.add(o.LineOf("panel"), obj, fmt.Sprintf("panel %q is not defined", o.Panel))
+			}
+		default:
+			errs.add(o.Line, obj, "needs a source (a feed) or a panel that feeds it")
+		}
+		s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+	}
+	s.checkPanelCycles(errs)
+
+	for _, o := range s.Circuits {
+		obj := fmt.Sprintf("circuit %q", o.Name)
+		p := ix.panels[o.Panel]
+		switch {
+		case o.Panel == "":
+			if !o.Has("panel") {
+				errs.add(o.Line, obj, "panel is required")
+			}
+		case p == nil:
+			errs.add(o.LineOf("panel"), obj, fmt.Sprintf("panel %q is not defined", o.Panel))
+		}
+		if !o.Has("amps") {
+			errs.add(o.Line, obj, "amps (the breaker rating) is required")
+		}
+		s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+		o.Phases = checkPhases(errs, obj, &o.Pos, o.Phases)
+		if o.Phases == 3 && o.Phase != 0 {
+			errs.add(o.LineOf("phase"), obj, "phase is for single-phase circuits; a three-phase circuit uses all three")
+		}
+		if o.Phase < 0 || o.Phase > 3 {
+			errs.add(o.LineOf("phase"), obj, fmt.Sprintf("phase %d: want 1, 2 or 3", o.Phase))
+		}
+		if o.Phase == 0 && o.Phases == 1 {
+			o.Phase = 1
+		}
+		if src := s.SourceOf(p); src != nil {
+			if o.Phases == 3 && src.Phases == 1 {
+				errs.add(o.LineOf("phases"), obj, fmt.Sprintf("is three-phase but source %q is single-phase", src.Name))
+			}
+			if o.Volts == 0 {
+				o.Volts = src.Volts
+				if o.Phases == 3 {
+					o.Volts = math.Round(src.Volts * math.Sqrt(3))
+				}
+			}
+		}
+		s.checkPositive(errs, obj, &o.Pos, "volts", o.Volts, true)
+	}
+
+	for _, o := range s.ATS {
+		s.validateATS(errs, o)
+	}
+	usedInlet := map[string]string{}
+	for _, o := range s.PDUs {
+		s.validatePDU(errs, o)
+		if prev, ok := usedInlet[o.Inlet]; ok && ix.circuits[o.Inlet] != nil {
+			errs.add(o.LineOf("inlet"), fmt.Sprintf("pdu %q", o.Name), fmt.Sprintf("circuit %q already feeds pdu %q (put a PDU per breaker, or feed both from an ATS)", o.Inlet, prev))
+		} else if o.Inlet != "" {
+			usedInlet[o.Inlet] = o.Name
+		}
+	}
+	ix.members = make(map[string][]*Device)
+	used := map[Plug]string{}
+	for _, o := range s.Devices {
+		s.validateDevice(errs, o, used)
+	}
+	for _, o := range s.Services {
+		obj := fmt.Sprintf("service %q", o.Name)
+		if _, set := o.fields["min"]; !set {
+			o.MinAvailable = Quantity{N: 1}
+		}
+		members := len(ix.members[o.Name])
+		if members == 0 {
+			errs.add(o.Line, obj, "no device provides it (list it under a device's services)")
+		} else if !o.MinAvailable.IsPct && o.MinAvailable.N > members {
+			errs.add(o.LineOf("min"), obj, fmt.Sprintf("min %d but only %d devices provide it", o.MinAvailable.N, members))
+		}
+		for _, dep := range o.DependsOn {
+			if ix.services[dep] == nil {
+				errs.add(o.LineOf("depends_on"), obj, fmt.Sprintf("depends_on: service %q is not defined", dep))
+			} else if dep == o.Name {
+				errs.add(o.LineOf("depends_on"), obj, "depends on itself")
+			}
+		}
+	}
+	s.checkServiceCycles(errs)
+
+	for _, o := range s.MailQueues {
+		obj := fmt.Sprintf("mail queue %q", o.Name)
+		switch {
+		case o.Device == "":
+			errs.add(o.Line, obj, "device (the MTA host) is required")
+		case ix.devices[o.Device] == nil:
+			errs.add(o.LineOf("device"), obj, fmt.Sprintf("device %q is not defined", o.Device))
+		}
+		switch o.Kind {
+		case "":
+			o.Kind = "postfix"
+		case "postfix":
+		default:
+			errs.add(o.LineOf("kind"), obj, fmt.Sprintf("kind %q: only postfix is supported", o.Kind))
+		}
+		s.checkPositive(errs, obj, &o.Pos, "rate", o.Rate, true)
+		if o.Lifetime == "" {
+			o.Lifetime = DefaultLifetime
+		}
+		if _, err := ParseLifetime(o.Lifetime); err != nil {
+			errs.add(o.LineOf("lifetime"), obj, err.Error())
+		}
+	}
+
+	for _, o := range s.Jobs {
+		obj := fmt.Sprintf("job %q", o.Name)
+		if o.TZ == "" {
+			o.TZ = "UTC"
+		}
+		if _, err := time.LoadLocation(o.TZ); err != nil || o.TZ == "Local" {
+			errs.add(o.LineOf("tz"), obj, fmt.Sprintf("tz %q is not a time zone (want an IANA name such as Europe/Amsterdam)", o.TZ))
+		} else if _, err := o.Schedule(); err != nil {
+			errs.add(o.LineOf("cron"), obj, err.Error())
+		}
+		switch {
+		case o.Device != "" && o.Service != "":
+			errs.add(o.LineOf("service"), obj, "runs on a device or a service, not both")
+		case o.Device != "":
+			if ix.devices[o.Device] == nil {
+				errs.add(o.LineOf("device"), obj, fmt.Sprintf("device %q is not defined", o.Device))
+			}
+		case o.Service != "":
+			if ix.services[o.Service] == nil {
+				errs.add(o.LineOf("service"), obj, fmt.Sprintf("service %q is not defined", o.Service))
+			}
+		default:
+			errs.add(o.Line, obj, "needs the device or the service it runs on")
+		}
+	}
+}
+
+func (s *Site) checkPositive(errs *Errors, obj string, p *Pos, key string, v float64, zeroOK bool) {
+	if v < 0 || (v == 0 && !zeroOK) || math.IsNaN(v) || math.IsInf(v, 0) {
+		errs.add(p.LineOf(key), obj, fmt.Sprintf("%s %g: want a positive number", key, v))
+	}
+}
+
+func checkPhases(errs *Errors, obj string, p *Pos, n int) int {
+	switch n {
+	case 0:
+		return 1
+	case 1, 3:
+		return n
+	}
+	errs.add(p.LineOf("phases"), obj, fmt.Sprintf("phases %d: want 1 or 3", n))
+	return 1
+}
+
+// Inputs0 returns the first input of an ATS, or "".
+func (a *ATS) Inputs0() string {
+	if len(a.Inputs) == 0 {
+		return ""
+	}
+	return a.Inputs[0]
+}
+
+func (s *Site) validateATS(errs *Errors, o *ATS) {
+	ix := s.index
+	obj := fmt.Sprintf("ats %q", o.Name)
+	if len(o.Inputs) != 2 {
+		errs.add(o.LineOf("inputs"), obj, fmt.Sprintf("inputs: want two circuits, got %d", len(o.Inputs)))
+	}
+	for _, in := range o.Inputs {
+		if ix.circuits[in] == nil {
+			errs.add(o.LineOf("inputs"), obj, fmt.Sprintf("input circuit %q is not defined", in))
+		}
+	}
+	if len(o.Inputs) == 2 && o.Inputs[0] == o.Inputs[1] {
+		errs.add(o.LineOf("inputs"), obj, "both inputs are the same circuit: that is no redundancy at all")
+	}
+	switch {
+	case o.Preferred == "":
+		o.Preferred = o.Inputs0()
+	case strings.EqualFold(o.Preferred, "a") && len(o.Inputs) > 0 && ix.circuits[o.Preferred] == nil:
+		o.Preferred = o.Inputs[0]
+	case strings.EqualFold(o.Preferred, "b") && len(o.Inputs) > 1 && ix.circuits[o.Preferred] == nil:
+		o.Preferred = o.Inputs[1]
+	case !slices.Contains(o.Inputs, o.Preferred):
+		errs.add(o.LineOf("preferred"), obj, fmt.Sprintf("preferred %q is not one of its inputs %s", o.Preferred, strings.Join(o.Inputs, ", ")))
+	}
+	if !o.Has("amps") {
+		errs.add(o.Line, obj, "amps (the output rating) is required")
+	}
+	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+	if len(o.Inputs) == 2 && ix.circuits[o.Inputs[0]] != nil && ix.circuits[o.Inputs[1]] != nil &&
+		ix.circuits[o.Inputs[0]].Phases != ix.circuits[o.Inputs[1]].Phases {
+		errs.add(o.LineOf("inputs"), obj, "its inputs have different numbers of phases")
+	}
+	s.checkRack(errs, obj, &o.Pos, o.Rack)
+	if o.Test != nil {
+		if _, err := time.Parse(time.DateOnly, o.Test.Date); err != nil {
+			errs.add(o.Test.LineOf("date"), obj, fmt.Sprintf("test date %q: want YYYY-MM-DD", o.Test.Date))
+		}
+		if o.Test.Result != "passed" && o.Test.Result != "failed" {
+			errs.add(o.Test.LineOf("result"), obj, fmt.Sprintf("test result %q: want passed or failed", o.Test.Result))
+		}
+	}
+	s.validateSNMP(errs, obj, o.SNMP)
+}
+
+// TestDate returns the date of the last switchover test, if any.
+func (a *ATS) TestDate() (time.Time, bool) {
+	if a.Test == nil {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.DateOnly, a.Test.Date)
+	return t, err == nil
+}
+
+func (s *Site) checkRack(errs *Errors, obj string, p *Pos, rack string) {
+	if rack != "" && s.index.racks[rack] == nil {
+		errs.add(p.LineOf("rack"), obj, fmt.Sprintf("rack %q is not defined", rack))
+	}
+}
+
+func (s *Site) validatePDU(errs *Errors, o *PDU) {
+	ix := s.index
+	obj := fmt.Sprintf("pdu %q", o.Name)
+	s.checkRack(errs, obj, &o.Pos, o.Rack)
+	var feedPhases int
+	var feedVolts float64
+	c, a := ix.circuits[o.Inlet], ix.ats[o.Inlet]
+	switch {
+	case o.Inlet == "":
+		errs.add(o.Line, obj, "inlet (the circuit or ATS that feeds it) is required")
+	case c != nil && a != nil:
+		errs.add(o.LineOf("inlet"), obj, fmt.Sprintf("inlet %q names both a circuit and an ATS: rename one", o.Inlet))
+	case c != nil:
+		feedPhases, feedVolts = c.Phases, c.Volts
+	case a != nil:
+		if in := ix.circuits[a.Inputs0()]; in != nil {
+			feedPhases, feedVolts = in.Phases, in.Volts
+		}
+	default:
+		errs.add(o.LineOf("inlet"), obj, fmt.Sprintf("inlet %q is neither a circuit nor an ATS", o.Inlet))
+	}
+	if o.Phases == 0 {
+		o.Phases = max(feedPhases, 1)
+	}
+	o.Phases = checkPhases(errs, obj, &o.Pos, o.Phases)
+	if o.Phases == 3 && feedPhases == 1 {
+		errs.add(o.LineOf("phases"), obj, fmt.Sprintf("is three-phase but its inlet %q is single-phase", o.Inlet))
+	}
+	if o.Volts == 0 && feedVolts > 0 {
+		o.Volts = feedVolts
+		if o.Phases == 3 {
+			o.Volts = math.Round(feedVolts / math.Sqrt(3)) // outlets are line-to-neutral (wye)
+		}
+	}
+	s.checkPositive(errs, obj, &o.Pos, "volts", o.Volts, true)
+	if o.Amps == 0 {
+		switch {
+		case c != nil:
+			o.Amps = c.Amps
+		case a != nil:
+			o.Amps = a.Amps
+		}
+	}
+	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+	if o.Outlets <= 0 {
+		if !o.Has("outlets") || o.Outlets < 0 {
+			errs.add(o.LineOf("outlets"), obj, "outlets (how many it has) is required")
+		}
+		return
+	}
+	if len(o.Banks) == 0 {
+		if o.Phases == 3 {
+			errs.add(o.Line, obj, "a three-phase PDU needs banks that say which phase each outlet is on")
+		}
+		o.Banks = []*Bank{{Pos: o.Pos, Name: "1", Outlets: Range{1, o.Outlets}, Phase: 1}}
+		return
+	}
+	owner := make([]string, o.Outlets+1)
+	for i, b := range o.Banks {
+		if b.Name == "" {
+			b.Name = fmt.Sprint(i + 1)
+		}
+		bobj := fmt.Sprintf("%s bank %q", obj, b.Name)
+		for _, prev := range o.Banks[:i] {
+			if prev.Name == b.Name {
+				errs.add(b.LineOf("name"), bobj, "defined twice")
+			}
+		}
+		if b.Outlets.From == 0 {
+			errs.add(b.Line, bobj, "outlets (a range such as 1-12) is required")
+			continue
+		}
+		if b.Outlets.To > o.Outlets {
+			errs.add(b.LineOf("outlets"), bobj, fmt.Sprintf("outlets %s: the PDU has only %d", b.Outlets, o.Outlets))
+		}
+		for n := b.Outlets.From; n <= min(b.Outlets.To, o.Outlets); n++ {
+			if owner[n] != "" {
+				errs.add(b.LineOf("outlets"), bobj, fmt.Sprintf("outlet %d is also in bank %q", n, owner[n]))
+				break
+			}
+			owner[n] = b.Name
+		}
+		if b.Phase == 0 {
+			b.Phase = i%o.Phases + 1
+		} else if b.Phase < 1 || b.Phase > o.Phases {
+			errs.add(b.LineOf("phase"), bobj, fmt.Sprintf("phase %d: the PDU has %d phase(s)", b.Phase, o.Phases))
+		}
+		s.checkPositive(errs, bobj, &b.Pos, "amps", b.Amps, true)
+	}
+	for n := 1; n <= o.Outlets; n++ {
+		if owner[n] == "" {
+			errs.add(o.LineOf("banks"), obj, fmt.Sprintf("outlet %d is in no bank: banks must cover outlets 1-%d", n, o.Outlets))
+			break
+		}
+	}
+}
+
+// BankOf returns the bank that an outlet belongs to, or nil.
+func (p *PDU) BankOf(outlet int) *Bank {
+	for _, b := range p.Banks {
+		if b.Outlets.Contains(outlet) {
+			return b
+		}
+	}
+	return nil
+}
+
+func (s *Site) validateDevice(errs *Errors, o *Device, used map[Plug]string) {
+	ix := s.index
+	obj := fmt.Sprintf("device %q", o.Name)
+	s.checkRack(errs, obj, &o.Pos, o.Rack)
+	if len(o.PSUs) == 0 && !o.Has("psus") {
+		errs.add(o.Line, obj, "psus (where each power supply is plugged in, PDU:OUTLET) is required")
+	}
+	for i, p := range o.PSUs {
+		if p.Unplugged() {
+			continue
+		}
+		pdu := ix.pdus[p.PDU]
+		if pdu == nil {
+			errs.add(o.LineOf("psus"), obj, fmt.Sprintf("psu%d on %s: pdu %q is not defined", i+1, p, p.PDU))
+			continue
+		}
+		if p.Outlet > pdu.Outlets {
+			errs.add(o.LineOf("psus"), obj, fmt.Sprintf("psu%d on %s: pdu %q has only %d outlets", i+1, p, p.PDU, pdu.Outlets))
+			continue
+		}
+		if prev, dup := used[p]; dup {
+			errs.add(o.LineOf("psus"), obj, fmt.Sprintf("psu%d on %s: that outlet is already used by %s", i+1, p, prev))
+			continue
+		}
+		used[p] = fmt.Sprintf("device %q", o.Name)
+	}
+	if o.MinPSUs == 0 {
+		o.MinPSUs = 1
+	}
+	if o.MinPSUs < 0 || o.MinPSUs > len(o.PSUs) && len(o.PSUs) > 0 {
+		errs.add(o.LineOf("min_psus"), obj, fmt.Sprintf("min_psus %d: it has %d power supplies", o.MinPSUs, len(o.PSUs)))
+	}
+	if !o.Has("watts") {
+		errs.add(o.Line, obj, "watts (the nameplate or typical draw) is required")
+	}
+	s.checkPositive(errs, obj, &o.Pos, "watts", o.Watts, true)
+	if o.PF == 0 {
+		o.PF = DefaultPF
+	} else if o.PF < 0.3 || o.PF > 1 {
+		errs.add(o.LineOf("pf"), obj, fmt.Sprintf("pf %g: want a power factor between 0.3 and 1", o.PF))
+	}
+	for _, svc := range o.Services {
+		if ix.services[svc] == nil {
+			errs.add(o.LineOf("services"), obj, fmt.Sprintf("service %q is not defined", svc))
+			continue
+		}
+		ix.members[svc] = append(ix.members[svc], o)
+	}
+}
+
+func (s *Site) validateSNMP(errs *Errors, obj string, c *SNMP) {
+	if c == nil {
+		return
+	}
+	if c.Address == "" {
+		errs.add(c.Line, obj, "snmp: address is required")
+	}
+	switch c.Version {
+	case "":
+		c.Version = "2c"
+		fallthrough
+	case "1", "2c":
+		if c.User != "" || c.AuthKey != "" || c.PrivKey != "" {
+			errs.add(c.LineOf("user"), obj, fmt.Sprintf("snmp: user and keys are for version 3, but version is %s", c.Version))
+		}
+	case "3":
+		if c.User == "" {
+			errs.add(c.Line, obj, "snmp: version 3 needs a user")
+		}
+		if c.Community != "" {
+			errs.add(c.LineOf("community"), obj, "snmp: community is for versions 1 and 2c, not 3")
+		}
+		switch strings.ToUpper(c.AuthProto) {
+		case "", "MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512":
+		default:
+			errs.add(c.LineOf("auth"), obj, fmt.Sprintf("snmp: auth %q: want SHA, SHA256, SHA512 or MD5", c.AuthProto))
+		}
+		switch strings.ToUpper(c.PrivProto) {
+		case "", "DES", "AES", "AES192", "AES256":
+		default:
+			errs.add(c.LineOf("priv"), obj, fmt.Sprintf("snmp: priv %q: want AES, AES256 or DES", c.PrivProto))
+		}
+		if c.AuthProto != "" && len(c.AuthKey) < 8 {
+			errs.add(c.LineOf("auth_key"), obj, "snmp: auth_key must be at least 8 characters")
+		}
+		if c.PrivProto != "" && c.AuthProto == "" {
+			errs.add(c.LineOf("priv"), obj, "snmp: privacy needs authentication too (set auth)")
+		}
+		if c.PrivProto != "" && len(c.PrivKey) < 8 {
+			errs.add(c.LineOf("priv_key"), obj, "snmp: priv_key must be at least 8 characters")
+		}
+	default:
+		errs.add(c.LineOf("version"), obj, fmt.Sprintf("snmp: version %q: want 1, 2c or 3", c.Version))
+	}
+}
+
+// checkPanelCycles reports a panel that is (indirectly) fed by itself.
+func (s *Site) checkPanelCycles(errs *Errors) {
+	reported := map[string]bool{}
+	for _, p := range s.Panels {
+		seen := map[string]bool{}
+		path := []string{}
+		for q := p; q != nil && q.Panel != ""; q = s.index.panels[q.Panel] {
+			if seen[q.Name] {
+				if !reported[q.Name] {
+					reported[q.Name] = true
+					errs.add(q.LineOf("panel"), fmt.Sprintf("panel %q", q.Name), "the power chain loops: "+strings.Join(append(path, q.Name), " ← "))
+				}
+				break
+			}
+			seen[q.Name] = true
+			path = append(path, q.Name)
+		}
+	}
+}
+
+// checkServiceCycles reports services that depend on themselves through others.
+func (s *Site) checkServiceCycles(errs *Errors) {
+	const (
+		unvisited = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	var visit func(svc *Service, path []string)
+	visit = func(svc *Service, path []string) {
+		state[svc.Name] = active
+		path = append(path, svc.Name)
+		for _, dep := range svc.DependsOn {
+			d := s.index.services[dep]
+			if d == nil || d == svc {
+				continue
+			}
+			switch state[dep] {
+			case active:
+				i := slices.Index(path, dep)
+				errs.add(svc.LineOf("depends_on"), fmt.Sprintf("service %q", svc.Name), "depends_on loops: "+strings.Join(append(path[i:], dep), " → "))
+			case unvisited:
+				visit(d, path)
+			}
+		}
+		state[svc.Name] = done
+	}
+	for _, svc := range s.Services {
+		if state[svc.Name] == unvisited {
+			visit(svc, nil)
+		}
+	}
+}
+
+// Schedule parses the job's cron spec in its time zone.
+func (j *Job) Schedule() (cron.Schedule, error) {
+	spec := strings.TrimSpace(j.Cron)
+	if spec == "" {
+		return nil, errors.New("cron (when it runs, e.g. \"0 21 * * 5\") is required")
+	}
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		return nil, fmt.Errorf("cron %q: put the time zone in tz, not in the spec", spec)
+	}
+	tz := j.TZ
+	if tz == "" {
+		tz = "UTC"
+	}
+	sched, err := cron.ParseStandard("CRON_TZ=" + tz + " " + spec)
+	if err != nil {
+		return nil, fmt.Errorf("cron %q: %v", spec, err)
+	}
+	return sched, nil
+}
+
+// ParseLifetime parses a Postfix-style duration: "5d", "12h", "90m", "3600s".
+func ParseLifetime(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		var days float64
+		if _, err := fmt.Sscanf(n, "%g", &days); err == nil && days > 0 {
+			return time.Duration(days * 24 * float64(time.Hour)), nil
+		}
+	} else if n, ok := strings.CutSuffix(s, "w"); ok {
+		var weeks float64
+		if _, err := fmt.Sscanf(n, "%g", &weeks); err == nil && weeks > 0 {
+			return time.Duration(weeks * 7 * 24 * float64(time.Hour)), nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("lifetime %q: want a duration such as 5d or 12h", s)
+}
