@@ -15,6 +15,13 @@ import (
 // decoding goes on so that every error in the file is reported at once.
 type decoder struct {
 	errs *Errors
+	// aliasBudget is how many more values may be decoded through aliases.
+	// The node tree shares an aliased value, but decoding copies it each
+	// time: without a bound a few kilobytes of nested aliases ("billion
+	// laughs") decode into millions of objects.
+	aliasBudget int
+	inAlias     int // depth of aliases being followed
+	overBudget  bool
 }
 
 // kindOf names the objects of each list for error messages.
@@ -45,8 +52,15 @@ func (d *decoder) errorf(line int, obj, format string, args ...any) {
 
 // decode fills v from n. obj names the enclosing object for messages.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, obj, key string) {
-	if n.Kind == yaml.AliasNode {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		d.inAlias++
+		defer func() { d.inAlias-- }()
+		if !d.spend(n.Line, n.Alias, obj, key) {
+			return
+		}
 		n = n.Alias
+	} else if d.inAlias > 0 && !d.spend(n.Line, n, obj, key) {
+		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // an empty value keeps the default
@@ -124,6 +138,20 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, obj, key string) {
 	default:
 		panic("inventory: cannot decode into " + v.Type().String())
 	}
+}
+
+// spend charges a value decoded through an alias against the budget, and
+// reports once, at line, when the budget runs out.
+func (d *decoder) spend(line int, n *yaml.Node, obj, key string) bool {
+	if d.overBudget {
+		return false
+	}
+	if d.aliasBudget -= 1 + len(n.Content); d.aliasBudget >= 0 {
+		return true
+	}
+	d.overBudget = true
+	d.errorf(line, obj, "%s: aliases expand to too many values: write them out", key)
+	return false
 }
 
 func (d *decoder) scalar(n *yaml.Node, obj, key string) (string, bool) {
@@ -207,8 +235,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, obj string) {
 		return
 	}
 	var pos *Pos
-	if f := v.FieldByName("Pos"); f.IsValid() && f.Type() == posType {
+	if s, ok := v.Addr().Interface().(*Site); ok {
+		pos = &s.pos
+	} else if f := v.FieldByName("Pos"); f.IsValid() && f.Type() == posType {
 		pos = f.Addr().Interface().(*Pos)
+	}
+	if pos != nil {
 		pos.Line = n.Line
 	}
 	fields := fieldIndex(v.Type())

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // job time zones resolve on machines without a zoneinfo database
@@ -25,6 +26,9 @@ const (
 	DefaultUtilisation = 0.6
 	DefaultLifetime    = "5d" // Postfix's maximal_queue_lifetime
 )
+
+// maxOutlets bounds a PDU's outlet count; the largest PDUs sold have 54.
+const maxOutlets = 1024
 
 // Load reads and validates the inventory at path.
 func Load(path string) (*Site, error) {
@@ -47,19 +51,22 @@ func Parse(name string, data []byte) (*Site, error) {
 			errs.add(0, "", "the file is empty")
 			return nil, errs.err()
 		}
-		errs.add(yamlLine(err), "", yamlMsg(err))
+		errs.add(syntaxLine(data, err), "", yamlMsg(err))
 		return nil, errs.err()
 	}
 	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
+	switch err := dec.Decode(&extra); {
+	case err == nil:
 		errs.add(extra.Line, "", "a second YAML document (---) follows: put the whole site in one document")
+	case !errors.Is(err, io.EOF):
+		errs.add(syntaxLine(data, err), "", yamlMsg(err))
 	}
 	s := &Site{File: name}
 	doc := &root
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		doc = doc.Content[0]
 	}
-	d := decoder{errs: errs}
+	d := decoder{errs: errs, aliasBudget: 10_000 + len(data)}
 	d.decode(doc, reflect.ValueOf(s).Elem(), "", "")
 	s.validate(errs)
 	if err := errs.err(); err != nil {
@@ -76,6 +83,48 @@ func yamlLine(err error) int {
 		fmt.Sscanf(msg[i:], "line %d", &line)
 	}
 	return line
+}
+
+// syntaxLine finds the line of a YAML syntax error. The line yaml.v3 names
+// is where the enclosing construct starts, counted from 0 for parser errors
+// and from 1 for scanner errors, so it is only a lower bound. The error
+// stands on the first line from which every prefix of the file fails to
+// parse; bisect for it, starting after the construct yaml.v3 named.
+func syntaxLine(data []byte, err error) int {
+	ends := []int{0} // ends[k]: the length of the first k lines
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if ends[len(ends)-1] < len(data) {
+		ends = append(ends, len(data))
+	}
+	parses := func(k int) bool {
+		dec := yaml.NewDecoder(bytes.NewReader(data[:ends[k]]))
+		for {
+			var n yaml.Node
+			if err := dec.Decode(&n); err != nil {
+				return errors.Is(err, io.EOF)
+			}
+		}
+	}
+	lo, hi := min(max(yamlLine(err)-1, 0), len(ends)-1), len(ends)-1
+	if !parses(lo) {
+		lo = 0
+	}
+	if parses(hi) {
+		return yamlLine(err) // cannot happen: data failed to parse
+	}
+	for hi-lo > 1 { // parses(lo) && !parses(hi)
+		mid := (lo + hi) / 2
+		if parses(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 func yamlMsg(err error) string {
@@ -188,10 +237,10 @@ func (s *Site) validate(errs *Errors) {
 	if s.Utilisation == 0 {
 		s.Utilisation = DefaultUtilisation
 	} else if s.Utilisation < 0 || s.Utilisation > 1 {
-		errs.add(1, "", fmt.Sprintf("utilisation %g: want a share of nameplate between 0 and 1", s.Utilisation))
+		errs.add(s.pos.LineOf("utilisation"), "", fmt.Sprintf("utilisation %g: want a share of nameplate between 0 and 1", s.Utilisation))
 	}
 	if len(s.Sources) == 0 {
-		errs.add(1, "", "no sources: a site needs at least one feed (sources: - name: A)")
+		errs.add(max(s.pos.LineOf("sources"), 1), "", "no sources: a site needs at least one feed (sources: - name: A)")
 	}
 
 	for _, o := range s.Sources {
@@ -493,6 +542,11 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 		}
 		return
 	}
+	if o.Outlets > maxOutlets {
+		// The bank check below takes memory and time in proportion.
+		errs.add(o.LineOf("outlets"), obj, fmt.Sprintf("outlets %d: want at most %d", o.Outlets, maxOutlets))
+		return
+	}
 	if len(o.Banks) == 0 {
 		if o.Phases == 3 {
 			errs.add(o.Line, obj, "a three-phase PDU needs banks that say which phase each outlet is on")
@@ -501,16 +555,16 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 		return
 	}
 	owner := make([]string, o.Outlets+1)
+	names := make(map[string]bool, len(o.Banks))
 	for i, b := range o.Banks {
 		if b.Name == "" {
 			b.Name = fmt.Sprint(i + 1)
 		}
 		bobj := fmt.Sprintf("%s bank %q", obj, b.Name)
-		for _, prev := range o.Banks[:i] {
-			if prev.Name == b.Name {
-				errs.add(b.LineOf("name"), bobj, "defined twice")
-			}
+		if names[b.Name] {
+			errs.add(b.LineOf("name"), bobj, "defined twice")
 		}
+		names[b.Name] = true
 		if b.Outlets.From == 0 {
 			errs.add(b.Line, bobj, "outlets (a range such as 1-12) is required")
 			continue
@@ -655,7 +709,10 @@ func (s *Site) checkPanelCycles(errs *Errors) {
 		for q := p; q != nil && q.Panel != ""; q = s.index.panels[q.Panel] {
 			if seen[q.Name] {
 				if !reported[q.Name] {
-					reported[q.Name] = true
+					// Once per loop, not once for each panel on it.
+					for _, name := range path[slices.Index(path, q.Name):] {
+						reported[name] = true
+					}
 					errs.add(q.LineOf("panel"), fmt.Sprintf("panel %q", q.Name), "the power chain loops: "+strings.Join(append(path, q.Name), " ← "))
 				}
 				break
@@ -723,15 +780,19 @@ func (j *Job) Schedule() (cron.Schedule, error) {
 // ParseLifetime parses a Postfix-style duration: "5d", "12h", "90m", "3600s".
 func ParseLifetime(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		var days float64
-		if _, err := fmt.Sscanf(n, "%g", &days); err == nil && days > 0 {
-			return time.Duration(days * 24 * float64(time.Hour)), nil
-		}
-	} else if n, ok := strings.CutSuffix(s, "w"); ok {
-		var weeks float64
-		if _, err := fmt.Sscanf(n, "%g", &weeks); err == nil && weeks > 0 {
-			return time.Duration(weeks * 7 * 24 * float64(time.Hour)), nil
+	unit := time.Duration(0)
+	n, ok := strings.CutSuffix(s, "d")
+	if ok {
+		unit = 24 * time.Hour
+	} else if n, ok = strings.CutSuffix(s, "w"); ok {
+		unit = 7 * 24 * time.Hour
+	}
+	if unit != 0 {
+		// ParseFloat, not Sscanf, which reads "5" of "5xd" and says nothing;
+		// the bounds turn away NaN, Inf and durations beyond 292 years.
+		f, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		if d := f * float64(unit); err == nil && d >= 1 && d < math.MaxInt64 {
+			return time.Duration(d), nil
 		}
 	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
 		return d, nil

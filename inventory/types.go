@@ -28,6 +28,7 @@ type Site struct {
 	// File is the name the site was loaded from, used in error messages.
 	File string `yaml:"-"`
 
+	pos   Pos // where the site's own keys stand
 	index *index
 }
 
@@ -206,6 +207,13 @@ func (s Secret) String() string {
 // GoString hides the secret from %#v.
 func (s Secret) GoString() string { return `"` + s.String() + `"` }
 
+// Format hides the secret from every verb: without it, a verb that does not
+// take a Stringer (%d, %c) prints the raw value in its complaint,
+// "%!d(inventory.Secret=…)".
+func (s Secret) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), s.String())
+}
+
 // MarshalText hides the secret from encoders (JSON, YAML).
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
@@ -305,7 +313,7 @@ func ParseQuantity(s string) (Quantity, error) {
 	s = strings.TrimSpace(s)
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || f < 0 || f > 100 {
+		if err != nil || !(f >= 0 && f <= 100) { // NaN fails both
 			return Quantity{}, fmt.Errorf("%q: want a count or a percentage from 0%% to 100%%", s)
 		}
 		return Quantity{Percent: f, IsPct: true}, nil

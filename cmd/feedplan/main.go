@@ -1,0 +1,165 @@
+// Command feedplan plans datacenter feed maintenance: what goes dark and
+// what overloads when a feed, panel, breaker, ATS or PDU is cut.
+//
+// main only maps flags to options and calls the packages.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit codes scripts can rely on.
+const (
+	exitOK       = 0 // nothing goes down
+	exitHarm     = 1 // something goes down or trips
+	exitBadInput = 2 // bad flags, a bad or missing inventory
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+type command struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check an inventory file and report every problem in it", cmdValidate},
+		{"whatif", "evaluate a failure scenario: what goes dark, what overloads", cmdWhatif},
+		{"audit", "N-1 sweep and redundancy audit of a whole site", cmdAudit},
+		{"gen", "write a synthetic site of any size", cmdGen},
+	}
+}
+
+const usageHead = `feedplan plans datacenter feed maintenance: which devices go dark, which
+lose redundancy and which breakers overload when a feed, panel, breaker,
+ATS or PDU is cut — before anyone touches a breaker.
+
+Usage:
+  feedplan COMMAND [flags] [SITE.yaml]
+
+Commands:
+`
+
+const usageTail = `
+Examples:
+  feedplan validate examples/site.yaml
+  feedplan whatif examples/site.yaml --cut source:A --ats as-tested
+  feedplan audit examples/site.yaml -o markdown > audit.md
+  feedplan gen --devices 50000 > big.yaml
+
+Exit codes: 0 nothing goes down, 1 something goes down or trips, 2 bad input.
+Run 'feedplan COMMAND -h' for a command's flags.
+`
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, usageHead)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, usageTail)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitBadInput
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "feedplan: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitBadInput
+}
+
+// newFlags makes a flag set whose -h prints the command's usage and examples.
+func newFlags(name, synopsis, examples string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: feedplan %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+		if examples != "" {
+			fmt.Fprintf(stderr, "\nExamples:\n%s", examples)
+		}
+	}
+	return fs
+}
+
+// parse parses flags and positional arguments in any order, so that
+// "whatif site.yaml --cut source:A" works as a technician types it.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// parseArgs parses and wants exactly n positional arguments.
+func parseArgs(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]string, int, bool) {
+	pos, err := parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, exitOK, false
+	}
+	if err != nil {
+		return nil, exitBadInput, false
+	}
+	if len(pos) != n {
+		if n == 1 {
+			fmt.Fprintf(stderr, "feedplan %s: want one inventory file (SITE.yaml), got %d arguments\n", fs.Name(), len(pos))
+		} else {
+			fmt.Fprintf(stderr, "feedplan %s: want %d arguments, got %d\n", fs.Name(), n, len(pos))
+		}
+		fs.Usage()
+		return nil, exitBadInput, false
+	}
+	return pos, 0, true
+}
+
+// listFlag collects a repeatable flag; values may also be comma-separated.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

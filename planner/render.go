@@ -1,0 +1,245 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Format is an output format for reports.
+type Format string
+
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	Markdown Format = "markdown"
+)
+
+// ParseFormat parses text, json or markdown (md).
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "text", "":
+		return Text, nil
+	case "json":
+		return JSON, nil
+	case "markdown", "md":
+		return Markdown, nil
+	}
+	return "", fmt.Errorf("output %q: want text, json or markdown", s)
+}
+
+// RenderOptions tune the human renderings.
+type RenderOptions struct {
+	Limit int // rows per section before "… and N more"; 0 means all
+}
+
+// writeJSON writes v indented.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// doc writes the same report as plain text or Markdown.
+type doc struct {
+	w   io.Writer
+	md  bool
+	lim int
+	err error
+}
+
+func (d *doc) printf(format string, args ...any) {
+	if d.err == nil {
+		_, d.err = fmt.Fprintf(d.w, format, args...)
+	}
+}
+
+func (d *doc) heading(title string) {
+	if d.md {
+		d.printf("\n## %s\n\n", title)
+	} else {
+		d.printf("\n%s\n", strings.ToUpper(title))
+	}
+}
+
+// table writes rows under a header; the first row is the header.
+func (d *doc) table(rows [][]string) {
+	if len(rows) < 2 {
+		return
+	}
+	more := 0
+	if d.lim > 0 && len(rows)-1 > d.lim {
+		more = len(rows) - 1 - d.lim
+		rows = rows[:d.lim+1]
+	}
+	if d.md {
+		for i, r := range rows {
+			for j := range r {
+				r[j] = strings.ReplaceAll(r[j], "|", `\|`)
+			}
+			d.printf("| %s |\n", strings.Join(r, " | "))
+			if i == 0 {
+				d.printf("|%s\n", strings.Repeat("---|", len(r)))
+			}
+		}
+	} else {
+		tw := tabwriter.NewWriter(d.w, 2, 4, 2, ' ', 0)
+		for _, r := range rows {
+			fmt.Fprintf(tw, "  %s\n", strings.Join(r, "\t"))
+		}
+		if err := tw.Flush(); err != nil && d.err == nil {
+			d.err = err
+		}
+	}
+	if more > 0 {
+		d.printf("  … and %d more (use --limit 0 to list all, or -o json)\n", more)
+	}
+}
+
+func (d *doc) line(s string) {
+	if d.md {
+		d.printf("%s\n\n", s)
+	} else {
+		d.printf("  %s\n", s)
+	}
+}
+
+func amps(a float64) string { return fmt.Sprintf("%.1f A", a) }
+
+func pct(x float64) string { return fmt.Sprintf("%.0f %%", 100*x) }
+
+// Render writes the result in the given format.
+func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
+	if f == JSON {
+		return writeJSON(w, r)
+	}
+	d := &doc{w: w, md: f == Markdown, lim: opt.Limit}
+	title := fmt.Sprintf("What if: %s on site %s", r.Scenario, r.Site)
+	if d.md {
+		d.printf("# %s\n\n", title)
+	} else {
+		d.printf("%s\n", title)
+	}
+	d.line(fmt.Sprintf("ATS assumption: %s. Loads: %s.", r.atsAssumption(), r.loadsNote()))
+
+	d.heading(fmt.Sprintf("Devices down: %d", len(r.Down)))
+	if len(r.Down) == 0 {
+		d.line("Every device that was running keeps running.")
+	}
+	rows := [][]string{{"DEVICE", "RACK", "WHY"}}
+	for _, x := range r.Down {
+		rows = append(rows, []string{x.Device, x.Rack, strings.Join(x.Reasons, "; ")})
+	}
+	d.table(rows)
+
+	if len(r.Cascade) > 0 {
+		d.heading("Cascade")
+		rows = [][]string{{"STEP", "TRIPS", "LOAD", "RATING"}}
+		for _, st := range r.Cascade {
+			for _, t := range st.Tripped {
+				rows = append(rows, []string{fmt.Sprint(st.N), t.Element.Kind.String() + " " + t.Element.Name, amps(t.Amps), fmt.Sprintf("%g A", t.Rating)})
+			}
+		}
+		d.table(rows)
+	}
+
+	d.heading(fmt.Sprintf("Services: %d affected", len(r.Services)))
+	if len(r.Services) == 0 {
+		d.line("Every service keeps all its running members.")
+	}
+	rows = [][]string{{"SERVICE", "RUNNING", "MIN", "STATUS"}}
+	for _, s := range r.Services {
+		status := s.Status
+		if s.Cause != "" {
+			status += ": " + s.Cause
+		}
+		rows = append(rows, []string{s.Service, fmt.Sprintf("%d → %d of %d", s.Before, s.After, s.Members), fmt.Sprint(s.Min), status})
+	}
+	d.table(rows)
+
+	if len(r.Transfers) > 0 {
+		d.heading("ATS units")
+		rows = [][]string{{"ATS", "INPUT", "OUTCOME"}}
+		for _, t := range r.Transfers {
+			in := t.From + " → " + t.To
+			if t.To == "" {
+				in = t.From + " → (dark)"
+			}
+			out := t.Note
+			if t.Relied {
+				out = "transferred; " + out
+			}
+			rows = append(rows, []string{t.ATS, in, out})
+		}
+		d.table(rows)
+	}
+
+	d.heading(fmt.Sprintf("Redundancy lost: %d devices run on their last supplies", len(r.Redundancy)))
+	rows = [][]string{{"DEVICE", "LIVE/MIN", "LOST"}}
+	for _, x := range r.Redundancy {
+		rows = append(rows, []string{x.Device, fmt.Sprintf("%d/%d", x.Live, x.Min), strings.Join(x.Lost, "; ")})
+	}
+	d.table(rows)
+
+	var hot []ElementLoad
+	for _, e := range r.Elements {
+		if e.Status == "tripped" || e.Status == "warn" {
+			hot = append(hot, e)
+		}
+	}
+	d.heading(fmt.Sprintf("Loads: %d elements above %.0f %% of their rating or tripped", len(hot), 100*WarnShare))
+	rows = [][]string{{"ELEMENT", "RATING", "BEFORE", "AFTER", "SHARE", "STATUS"}}
+	for _, e := range hot {
+		rows = append(rows, []string{e.Element.Kind.String() + " " + e.Element.Name, fmt.Sprintf("%g A", e.Rating), amps(e.Before), amps(e.After), pct(e.Share()), e.Status})
+	}
+	d.table(rows)
+
+	if len(r.AlreadyDown) > 0 {
+		d.heading(fmt.Sprintf("Already down before the cut: %d devices", len(r.AlreadyDown)))
+		rows = [][]string{{"DEVICE", "WHY"}}
+		for _, x := range r.AlreadyDown {
+			rows = append(rows, []string{x.Device, strings.Join(x.Reasons, "; ")})
+		}
+		d.table(rows)
+	}
+
+	d.heading("Verdict")
+	d.line(r.Verdict())
+	return d.err
+}
+
+// Verdict sums the result up in one sentence.
+func (r *Result) Verdict() string {
+	below := 0
+	for _, s := range r.Services {
+		if s.Status == "below-min" || s.Status == "down" || s.Status == "impaired" {
+			below++
+		}
+	}
+	trips := 0
+	for _, st := range r.Cascade {
+		trips += len(st.Tripped)
+	}
+	if !r.Harmful() {
+		return fmt.Sprintf("SAFE: nothing goes down and nothing trips; %d devices lose redundancy.", len(r.Redundancy))
+	}
+	return fmt.Sprintf("NOT SAFE: %d devices go down, %d breakers/banks/inlets trip, %d services fall below their minimum, %d devices lose redundancy.",
+		len(r.Down), trips, below, len(r.Redundancy))
+}
+
+func (r *Result) atsAssumption() string {
+	s := r.Scenario.ATS.String()
+	for name, m := range r.Scenario.ATSUnit {
+		s += fmt.Sprintf(", %s %s", name, m)
+	}
+	return s
+}
+
+func (r *Result) loadsNote() string {
+	if r.Measured == 0 {
+		return fmt.Sprintf("nameplate × %.0f %% for all %d devices (nothing measured)", 100*r.Utilisation, r.Estimated)
+	}
+	return fmt.Sprintf("%d devices measured, %d at nameplate × %.0f %%", r.Measured, r.Estimated, 100*r.Utilisation)
+}

@@ -1,0 +1,373 @@
+package planner
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// WarnShare is the share of a rating above which a continuous load is a
+// warning (continuous-load derating of breakers).
+const WarnShare = 0.8
+
+// Step is one round of a cascade: the breakers that tripped together.
+type Step struct {
+	N       int    `json:"step"`
+	Tripped []Trip `json:"tripped"`
+}
+
+// Trip is one breaker, bank or inlet that went over its rating.
+type Trip struct {
+	Element Element `json:"element"`
+	Amps    float64 `json:"amps"`
+	Rating  float64 `json:"rating"`
+}
+
+// DeviceDown is a device that stops, with why each supply is dark.
+type DeviceDown struct {
+	Device  string   `json:"device"`
+	Rack    string   `json:"rack,omitempty"`
+	Reasons []string `json:"reasons"`
+}
+
+// DeviceRedundancy is a device that keeps running on its last supplies.
+type DeviceRedundancy struct {
+	Device string   `json:"device"`
+	Live   int      `json:"live_psus"`
+	Min    int      `json:"min_psus"`
+	Lost   []string `json:"lost"` // the supplies that went dark, with why
+}
+
+// ServiceImpact is a service whose running members changed.
+type ServiceImpact struct {
+	Service string `json:"service"`
+	Members int    `json:"members"`
+	Min     int    `json:"min"`
+	Before  int    `json:"running_before"`
+	After   int    `json:"running_after"`
+	Status  string `json:"status"`          // ok, degraded (fewer but ≥ min), below-min, down, impaired
+	Cause   string `json:"cause,omitempty"` // for impaired: the dependency below its minimum
+}
+
+// ElementLoad is the load of one rated element before and after.
+type ElementLoad struct {
+	Element Element `json:"element"`
+	Rating  float64 `json:"rating"`
+	Before  float64 `json:"before"` // amps on the most loaded phase
+	After   float64 `json:"after"`
+	Status  string  `json:"status"` // ok, warn (> 80 %), tripped, dark
+}
+
+// Share returns the after-load as a share of the rating.
+func (e ElementLoad) Share() float64 { return e.After / e.Rating }
+
+// Transfer is what an ATS did in the scenario.
+type Transfer struct {
+	ATS    string `json:"ats"`
+	From   string `json:"from"`
+	To     string `json:"to,omitempty"` // empty when its output went dark
+	Note   string `json:"note"`
+	Relied bool   `json:"relied_on"` // its output stayed live only because it transferred
+}
+
+// Result is the answer to a what-if.
+type Result struct {
+	Site        string             `json:"site"`
+	Scenario    Scenario           `json:"scenario"`
+	Utilisation float64            `json:"utilisation"`
+	Measured    int                `json:"devices_measured"`
+	Estimated   int                `json:"devices_estimated"`
+	Down        []DeviceDown       `json:"down"`
+	AlreadyDown []DeviceDown       `json:"already_down,omitempty"`
+	Redundancy  []DeviceRedundancy `json:"redundancy_lost"`
+	Services    []ServiceImpact    `json:"services"`
+	Cascade     []Step             `json:"cascade"`
+	Transfers   []Transfer         `json:"ats_transfers"`
+	Elements    []ElementLoad      `json:"elements"`
+}
+
+// Harmful reports whether anything goes down or trips.
+func (r *Result) Harmful() bool { return len(r.Down) > 0 || len(r.Cascade) > 0 }
+
+// MarshalText writes "kind:name".
+func (e Element) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText parses "kind:name".
+func (e *Element) UnmarshalText(b []byte) error {
+	x, err := ParseElement(string(b))
+	*e = x
+	return err
+}
+
+// Evaluator answers what-ifs for one graph and one set of loads. It is
+// safe for concurrent use.
+type Evaluator struct {
+	g         *Graph
+	l         *Loads
+	base      *state
+	baseSteps []Step // trips with nothing cut: the site is overloaded as it stands
+	pool      sync.Pool
+}
+
+// NewEvaluator evaluates the site with nothing cut, as the baseline every
+// scenario is compared with.
+func NewEvaluator(g *Graph, l *Loads) *Evaluator {
+	e := &Evaluator{g: g, l: l}
+	e.pool.New = func() any { return newState(g) }
+	e.base = newState(g)
+	e.baseSteps = g.run(e.base, &Scenario{}, l)
+	return e
+}
+
+// Graph returns the graph the evaluator works on.
+func (e *Evaluator) Graph() *Graph { return e.g }
+
+func (e *Evaluator) failNodes(s *state, sc *Scenario) error {
+	var errs []error
+	for _, el := range sc.Cut {
+		i, err := e.g.Lookup(el)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.failed[i] = true
+	}
+	for name := range sc.ATSUnit {
+		if e.g.Site.ATSUnit(name) == nil {
+			errs = append(errs, fmt.Errorf("ats %q is not in site %q", name, e.g.Site.Name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Evaluate runs a scenario and reports what goes dark, what loses
+// redundancy, which services fall below their minimum, what trips.
+func (e *Evaluator) Evaluate(sc Scenario) (*Result, error) {
+	s := e.pool.Get().(*state)
+	defer e.pool.Put(s)
+	s.reset()
+	if err := e.failNodes(s, &sc); err != nil {
+		return nil, err
+	}
+	steps := e.g.run(s, &sc, e.l)
+	return e.report(s, &sc, steps), nil
+}
+
+func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
+	g, b := e.g, e.base
+	r := &Result{
+		Site: g.Site.Name, Scenario: *sc, Cascade: steps,
+		Utilisation: e.l.Utilisation, Measured: e.l.Measured, Estimated: e.l.Estimated,
+		Down: []DeviceDown{}, Redundancy: []DeviceRedundancy{}, Services: []ServiceImpact{},
+		Transfers: []Transfer{}, Elements: []ElementLoad{},
+	}
+	if r.Cascade == nil {
+		r.Cascade = []Step{}
+	}
+	for di := range g.devices {
+		d := &g.devices[di]
+		switch {
+		case !b.running[di]:
+			r.AlreadyDown = append(r.AlreadyDown, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: g.psuReasons(b, sc, di)})
+		case !s.running[di]:
+			r.Down = append(r.Down, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: g.psuReasons(s, sc, di)})
+		case s.nlive[di] < b.nlive[di] && s.nlive[di] <= d.min:
+			r.Redundancy = append(r.Redundancy, DeviceRedundancy{Device: d.dev.Name, Live: int(s.nlive[di]), Min: int(d.min), Lost: g.lostReasons(s, b, sc, di)})
+		}
+	}
+	r.Services = g.serviceImpact(b, s)
+
+	for a := range g.ats {
+		an := &g.ats[a]
+		if b.sel[a] < 0 {
+			continue
+		}
+		from := an.unit.Inputs[b.sel[a]]
+		switch {
+		case s.sel[a] < 0 && !s.live[an.in[1-b.sel[a]]] || s.failed[an.node] || s.tripped[an.node] > 0:
+			if s.sel[a] < 0 && !s.failed[an.node] && s.tripped[an.node] == 0 {
+				r.Transfers = append(r.Transfers, Transfer{ATS: an.unit.Name, From: from, Note: "both inputs dark"})
+			}
+		case s.sel[a] < 0:
+			r.Transfers = append(r.Transfers, Transfer{ATS: an.unit.Name, From: from, Note: "did not transfer: " + g.whyNoTransfer(int32(a), sc)})
+		case s.sel[a] != b.sel[a]:
+			r.Transfers = append(r.Transfers, Transfer{ATS: an.unit.Name, From: from, To: an.unit.Inputs[s.sel[a]], Relied: true, Note: g.transferNote(int32(a), sc)})
+		}
+	}
+
+	for i := int32(0); i < int32(g.n); i++ {
+		if g.rating[i] == 0 || g.kind[i] == Outlet {
+			continue
+		}
+		el := ElementLoad{Element: g.element(i), Rating: g.rating[i], Before: round1(maxPhase(&b.load[i]))}
+		switch {
+		case s.tripped[i] > 0:
+			el.After, el.Status = round1(s.tripAmp[i]), "tripped"
+		case !s.live[i]:
+			el.Status = "dark"
+			if b.live[i] == s.live[i] {
+				continue // dark before and after
+			}
+		default:
+			el.After = round1(maxPhase(&s.load[i]))
+			el.Status = "ok"
+			if el.After > WarnShare*el.Rating {
+				el.Status = "warn"
+			}
+		}
+		if el.Status == "ok" && math.Abs(el.After-el.Before) < 0.05 {
+			continue
+		}
+		r.Elements = append(r.Elements, el)
+	}
+	slices.SortStableFunc(r.Elements, func(x, y ElementLoad) int { return cmp.Compare(y.Share(), x.Share()) })
+	return r
+}
+
+// psuReasons explains each dark supply of a device.
+func (g *Graph) psuReasons(s *state, sc *Scenario, di int) []string {
+	d := &g.devices[di]
+	var out []string
+	for p := d.psu0; p < d.psu0+d.npsu; p++ {
+		o := g.psuOut[p]
+		if o >= 0 && s.live[o] {
+			continue
+		}
+		out = append(out, g.psuReason(s, sc, int(p-d.psu0), o))
+	}
+	return out
+}
+
+func (g *Graph) lostReasons(s, b *state, sc *Scenario, di int) []string {
+	d := &g.devices[di]
+	var out []string
+	for p := d.psu0; p < d.psu0+d.npsu; p++ {
+		o := g.psuOut[p]
+		if o >= 0 && b.live[o] && !s.live[o] {
+			out = append(out, g.psuReason(s, sc, int(p-d.psu0), o))
+		}
+	}
+	return out
+}
+
+// psuReason follows a dark supply up to its cause:
+// "psu1 on r04-a:7 ← ats ats-r07 did not transfer (never tested) ← source A cut".
+func (g *Graph) psuReason(s *state, sc *Scenario, k int, o int32) string {
+	var b strings.Builder
+	if o < 0 {
+		fmt.Fprintf(&b, "psu%d unplugged", k+1)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "psu%d on %s", k+1, g.name[o])
+	for i := o; i >= 0; {
+		switch {
+		case s.failed[i]:
+			fmt.Fprintf(&b, " ← %s cut", g.label(i))
+			return b.String()
+		case s.tripped[i] > 0:
+			fmt.Fprintf(&b, " ← %s tripped at %.1f A > %g A (cascade step %d)", g.label(i), s.tripAmp[i], g.rating[i], s.tripped[i])
+			return b.String()
+		case g.atsOf[i] >= 0:
+			a := g.atsOf[i]
+			an := &g.ats[a]
+			p := an.preferred
+			if s.live[an.in[1-p]] {
+				fmt.Fprintf(&b, " ← ats %s did not transfer (%s)", an.unit.Name, g.whyNoTransfer(a, sc))
+			} else {
+				fmt.Fprintf(&b, " ← ats %s (both inputs dark)", an.unit.Name)
+			}
+			i = an.in[p]
+		default:
+			i = g.parent[i]
+		}
+	}
+	return b.String()
+}
+
+func (g *Graph) modeOf(a int32, sc *Scenario) ATSMode {
+	if m, ok := sc.ATSUnit[g.ats[a].unit.Name]; ok {
+		return m
+	}
+	return sc.ATS
+}
+
+func (g *Graph) whyNoTransfer(a int32, sc *Scenario) string {
+	u := g.ats[a].unit
+	switch g.modeOf(a, sc) {
+	case Fails:
+		return "assumed to fail"
+	case AsTested:
+		if u.Test == nil {
+			return "never tested, assumed to fail"
+		}
+		return fmt.Sprintf("last test %s on %s", u.Test.Result, u.Test.Date)
+	}
+	return "it was assumed to work"
+}
+
+func (g *Graph) transferNote(a int32, sc *Scenario) string {
+	u := g.ats[a].unit
+	switch {
+	case u.Test == nil:
+		return "never tested: the output survives only if it really transfers"
+	case !u.Test.Passed():
+		return fmt.Sprintf("last test %s on %s: the output survives only if it really transfers", u.Test.Result, u.Test.Date)
+	}
+	return "last test passed on " + u.Test.Date
+}
+
+// serviceImpact compares running members per service before and after.
+func (g *Graph) serviceImpact(b, s *state) []ServiceImpact {
+	out := []ServiceImpact{}
+	below := make([]bool, len(g.services))
+	impacts := make([]ServiceImpact, len(g.services))
+	for si := range g.services {
+		sv := &g.services[si]
+		im := ServiceImpact{Service: sv.svc.Name, Members: len(sv.members), Min: sv.min, Status: "ok"}
+		for _, d := range sv.members {
+			if b.running[d] {
+				im.Before++
+			}
+			if s.running[d] {
+				im.After++
+			}
+		}
+		switch {
+		case im.After == 0:
+			im.Status = "down"
+		case im.After < im.Min:
+			im.Status = "below-min"
+		case im.After < im.Before:
+			im.Status = "degraded"
+		}
+		below[si] = im.After < im.Min
+		impacts[si] = im
+	}
+	// A service whose dependency is below its minimum is impaired.
+	for changed := true; changed; {
+		changed = false
+		for si := range g.services {
+			if below[si] {
+				continue
+			}
+			for _, dep := range g.services[si].deps {
+				if below[dep] {
+					below[si], changed = true, true
+					impacts[si].Status = "impaired"
+					impacts[si].Cause = fmt.Sprintf("depends on %s (%s)", g.services[dep].svc.Name, impacts[dep].Status)
+					break
+				}
+			}
+		}
+	}
+	for _, im := range impacts {
+		if im.Status != "ok" {
+			out = append(out, im)
+		}
+	}
+	return out
+}
