@@ -196,14 +196,10 @@ func (a *Audit) Render(w io.Writer, f Format, opt RenderOptions) error {
 		for _, t := range ff.Trips {
 			trips = append(trips, fmt.Sprintf("%s %s %.1f A > %g A", t.Element.Kind, t.Element.Name, t.Amps, t.Rating))
 		}
-		for i, x := range ff.Warn {
-			if i == 5 {
-				warn = append(warn, fmt.Sprintf("+%d more", len(ff.Warn)-5))
-				break
-			}
+		for _, x := range ff.Warn {
 			warn = append(warn, fmt.Sprintf("%s %s %s", x.Element.Kind, x.Element.Name, pct(x.Share())))
 		}
-		rows = append(rows, []string{ff.Source, fmt.Sprint(ff.Down), orNone(trips), orNone(warn)})
+		rows = append(rows, []string{ff.Source, fmt.Sprint(ff.Down), abbreviate(trips, 3), abbreviate(warn, 3)})
 	}
 	d.table(rows)
 

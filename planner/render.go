@@ -130,7 +130,7 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 	}
 	rows := [][]string{{"DEVICE", "RACK", "WHY"}}
 	for _, x := range r.Down {
-		rows = append(rows, []string{x.Device, x.Rack, strings.Join(x.Reasons, "; ")})
+		rows = append(rows, []string{x.Device, x.Rack, joinLosses(x.Reasons)})
 	}
 	d.table(rows)
 
@@ -179,7 +179,7 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 	d.heading(fmt.Sprintf("Redundancy lost: %d devices run on their last supplies", len(r.Redundancy)))
 	rows = [][]string{{"DEVICE", "LIVE/MIN", "LOST"}}
 	for _, x := range r.Redundancy {
-		rows = append(rows, []string{x.Device, fmt.Sprintf("%d/%d", x.Live, x.Min), strings.Join(x.Lost, "; ")})
+		rows = append(rows, []string{x.Device, fmt.Sprintf("%d/%d", x.Live, x.Min), joinLosses(x.Lost)})
 	}
 	d.table(rows)
 
@@ -200,7 +200,7 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 		d.heading(fmt.Sprintf("Already down before the cut: %d devices", len(r.AlreadyDown)))
 		rows = [][]string{{"DEVICE", "WHY"}}
 		for _, x := range r.AlreadyDown {
-			rows = append(rows, []string{x.Device, strings.Join(x.Reasons, "; ")})
+			rows = append(rows, []string{x.Device, joinLosses(x.Reasons)})
 		}
 		d.table(rows)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -29,17 +30,39 @@ type Trip struct {
 
 // DeviceDown is a device that stops, with why each supply is dark.
 type DeviceDown struct {
-	Device  string   `json:"device"`
-	Rack    string   `json:"rack,omitempty"`
-	Reasons []string `json:"reasons"`
+	Device  string       `json:"device"`
+	Rack    string       `json:"rack,omitempty"`
+	Reasons []SupplyLoss `json:"supplies"` // each dark supply and why
+}
+
+// SupplyLoss is one dark power supply and why it is dark.
+type SupplyLoss struct {
+	PSU    int    `json:"psu"`              // 1-based
+	Outlet string `json:"outlet,omitempty"` // empty for an unplugged supply
+	Cause  string `json:"cause"`            // "source A cut", "ats X did not transfer (…) ← circuit A-7 cut"
+}
+
+func (l SupplyLoss) String() string {
+	if l.Outlet == "" {
+		return "psu" + strconv.Itoa(l.PSU) + " " + l.Cause
+	}
+	return "psu" + strconv.Itoa(l.PSU) + " on " + l.Outlet + " ← " + l.Cause
+}
+
+func joinLosses(ls []SupplyLoss) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = l.String()
+	}
+	return strings.Join(parts, "; ")
 }
 
 // DeviceRedundancy is a device that keeps running on its last supplies.
 type DeviceRedundancy struct {
-	Device string   `json:"device"`
-	Live   int      `json:"live_psus"`
-	Min    int      `json:"min_psus"`
-	Lost   []string `json:"lost"` // the supplies that went dark, with why
+	Device string       `json:"device"`
+	Live   int          `json:"live_psus"`
+	Min    int          `json:"min_psus"`
+	Lost   []SupplyLoss `json:"lost"` // the supplies that went dark, with why
 }
 
 // ServiceImpact is a service whose running members changed.
@@ -168,15 +191,17 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 	if r.Cascade == nil {
 		r.Cascade = []Step{}
 	}
+	now := &reasons{g: g, s: s, sc: sc, memo: map[int32]string{}}
+	before := &reasons{g: g, s: b, sc: &Scenario{}, memo: map[int32]string{}}
 	for di := range g.devices {
 		d := &g.devices[di]
 		switch {
 		case !b.running[di]:
-			r.AlreadyDown = append(r.AlreadyDown, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: g.psuReasons(b, sc, di)})
+			r.AlreadyDown = append(r.AlreadyDown, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: before.psus(di, nil)})
 		case !s.running[di]:
-			r.Down = append(r.Down, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: g.psuReasons(s, sc, di)})
+			r.Down = append(r.Down, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: now.psus(di, nil)})
 		case s.nlive[di] < b.nlive[di] && s.nlive[di] <= d.min:
-			r.Redundancy = append(r.Redundancy, DeviceRedundancy{Device: d.dev.Name, Live: int(s.nlive[di]), Min: int(d.min), Lost: g.lostReasons(s, b, sc, di)})
+			r.Redundancy = append(r.Redundancy, DeviceRedundancy{Device: d.dev.Name, Live: int(s.nlive[di]), Min: int(d.min), Lost: now.psus(di, b)})
 		}
 	}
 	r.Services = g.serviceImpact(b, s)
@@ -224,68 +249,89 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 		}
 		r.Elements = append(r.Elements, el)
 	}
-	slices.SortStableFunc(r.Elements, func(x, y ElementLoad) int { return cmp.Compare(y.Share(), x.Share()) })
+	slices.SortFunc(r.Elements, func(x, y ElementLoad) int {
+		if c := cmp.Compare(y.Share(), x.Share()); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Element.String(), y.Element.String())
+	})
 	return r
 }
 
-// psuReasons explains each dark supply of a device.
-func (g *Graph) psuReasons(s *state, sc *Scenario, di int) []string {
-	d := &g.devices[di]
-	var out []string
+// reasons explains dark supplies. It remembers the explanation of each
+// dark feeder, since thousands of supplies share a few causes.
+type reasons struct {
+	g     *Graph
+	s     *state
+	sc    *Scenario
+	memo  map[int32]string
+	arena []SupplyLoss
+}
+
+// psus explains each dark supply of a device; with base set, only the
+// supplies that were live in base. The losses of all devices share one
+// backing array.
+func (r *reasons) psus(di int, base *state) []SupplyLoss {
+	d := &r.g.devices[di]
+	start := len(r.arena)
 	for p := d.psu0; p < d.psu0+d.npsu; p++ {
-		o := g.psuOut[p]
-		if o >= 0 && s.live[o] {
+		o := r.g.psuOut[p]
+		if o >= 0 && r.s.live[o] || base != nil && (o < 0 || !base.live[o]) {
 			continue
 		}
-		out = append(out, g.psuReason(s, sc, int(p-d.psu0), o))
+		r.arena = append(r.arena, r.psu(int(p-d.psu0), o))
 	}
-	return out
+	return r.arena[start:len(r.arena):len(r.arena)]
 }
 
-func (g *Graph) lostReasons(s, b *state, sc *Scenario, di int) []string {
-	d := &g.devices[di]
-	var out []string
-	for p := d.psu0; p < d.psu0+d.npsu; p++ {
-		o := g.psuOut[p]
-		if o >= 0 && b.live[o] && !s.live[o] {
-			out = append(out, g.psuReason(s, sc, int(p-d.psu0), o))
-		}
-	}
-	return out
-}
-
-// psuReason follows a dark supply up to its cause:
-// "psu1 on r04-a:7 ← ats ats-r07 did not transfer (never tested) ← source A cut".
-func (g *Graph) psuReason(s *state, sc *Scenario, k int, o int32) string {
-	var b strings.Builder
+// psu follows a dark supply up to its cause.
+func (r *reasons) psu(k int, o int32) SupplyLoss {
 	if o < 0 {
-		fmt.Fprintf(&b, "psu%d unplugged", k+1)
-		return b.String()
+		return SupplyLoss{PSU: k + 1, Cause: "unplugged"}
 	}
-	fmt.Fprintf(&b, "psu%d on %s", k+1, g.name[o])
-	for i := o; i >= 0; {
-		switch {
-		case s.failed[i]:
-			fmt.Fprintf(&b, " ← %s cut", g.label(i))
-			return b.String()
-		case s.tripped[i] > 0:
-			fmt.Fprintf(&b, " ← %s tripped at %.1f A > %g A (cascade step %d)", g.label(i), s.tripAmp[i], g.rating[i], s.tripped[i])
-			return b.String()
-		case g.atsOf[i] >= 0:
-			a := g.atsOf[i]
-			an := &g.ats[a]
-			p := an.preferred
-			if s.live[an.in[1-p]] {
-				fmt.Fprintf(&b, " ← ats %s did not transfer (%s)", an.unit.Name, g.whyNoTransfer(a, sc))
-			} else {
-				fmt.Fprintf(&b, " ← ats %s (both inputs dark)", an.unit.Name)
-			}
-			i = an.in[p]
-		default:
-			i = g.parent[i]
+	l := SupplyLoss{PSU: k + 1, Outlet: r.g.name[o]}
+	if r.s.failed[o] || r.s.tripped[o] > 0 {
+		l.Cause = r.cause(o)
+	} else {
+		l.Cause = r.chain(r.g.parent[o])
+	}
+	return l
+}
+
+// chain explains why node i is dark, from i up to the cause:
+// "ats ats-r07 did not transfer (never tested) ← source A cut".
+func (r *reasons) chain(i int32) string {
+	if c, ok := r.memo[i]; ok {
+		return c
+	}
+	g, s := r.g, r.s
+	var c string
+	switch {
+	case s.failed[i] || s.tripped[i] > 0:
+		c = r.cause(i)
+	case g.atsOf[i] >= 0:
+		a := g.atsOf[i]
+		an := &g.ats[a]
+		p := an.preferred
+		if s.live[an.in[1-p]] {
+			c = fmt.Sprintf("ats %s did not transfer (%s) ← ", an.unit.Name, g.whyNoTransfer(a, r.sc))
+		} else {
+			c = fmt.Sprintf("ats %s (both inputs dark) ← ", an.unit.Name)
 		}
+		c += r.chain(an.in[p])
+	case g.parent[i] >= 0:
+		c = r.chain(g.parent[i])
 	}
-	return b.String()
+	r.memo[i] = c
+	return c
+}
+
+// cause names a node that was cut or tripped.
+func (r *reasons) cause(i int32) string {
+	if r.s.failed[i] {
+		return r.g.label(i) + " cut"
+	}
+	return fmt.Sprintf("%s tripped at %.1f A > %g A (cascade step %d)", r.g.label(i), r.s.tripAmp[i], r.g.rating[i], r.s.tripped[i])
 }
 
 func (g *Graph) modeOf(a int32, sc *Scenario) ATSMode {

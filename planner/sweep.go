@@ -123,15 +123,31 @@ func summarise(el Element, r *Result) Impact {
 			im.NoTransfer = append(im.NoTransfer, t.ATS)
 		}
 	}
+	slices.Sort(im.Down)
+	slices.Sort(im.ServicesBelow)
+	slices.Sort(im.Relied)
+	slices.Sort(im.NoTransfer)
 	for _, x := range r.Elements {
 		if x.Status != "tripped" && x.Status != "dark" && x.After-x.Before >= 0.05 {
-			if im.Worst == nil || x.Share() > im.Worst.Share() {
+			if worse(&x, im.Worst) {
 				x := x
 				im.Worst = &x
 			}
 		}
 	}
 	return im
+}
+
+// worse reports whether a is more loaded than b (nil), by share of its
+// rating, then by name so that ties break the same way every time.
+func worse(a, b *ElementLoad) bool {
+	if b == nil {
+		return true
+	}
+	if sa, sb := a.Share(), b.Share(); sa != sb {
+		return sa > sb
+	}
+	return a.Element.String() < b.Element.String()
 }
 
 // scratch is one sweep worker's reusable working set. Marks are stamped
@@ -239,7 +255,10 @@ func (e *Evaluator) impactOf(sc *scratch, x int32, tmpl Scenario) Impact {
 		sc.pending = sc.pending[:0]
 	}
 
-	// 2. Redistribute the affected devices' draw over their live supplies.
+	// 2. What x carried leaves its feeders; then the affected devices
+	// redistribute their draw over their live supplies.
+	l := b.load[x]
+	sc.walk(g, b, x, [3]float64{-l[0], -l[1], -l[2]})
 	for _, d := range sc.devs {
 		if !b.running[d] {
 			continue
@@ -310,7 +329,7 @@ func (e *Evaluator) impactOf(sc *scratch, x int32, tmpl Scenario) Impact {
 			if now > WarnShare*el.Rating {
 				el.Status = "warn"
 			}
-			if im.Worst == nil || el.Share() > im.Worst.Share() {
+			if worse(&el, im.Worst) {
 				im.Worst = &el
 			}
 		}
