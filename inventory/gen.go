@@ -56,14 +56,18 @@ func Generate(w io.Writer, opt GenOptions) error {
 
 // Shape of the site.
 const (
-	genRacksPerRow   = 20
-	genATSEvery      = 50    // racks per ATS
-	genMistakeRate   = 0.005 // share of devices cabled wrong
-	genHotRackRate   = 250   // one rack in this many is packed hot
-	genVolts         = 230.0
-	genUtilisation   = DefaultUtilisation
-	genATSAmps       = 16.0
-	genPanelHeadroom = 1.1 // row and main panels are sized for 1/1.1 of the failover load
+	genRacksPerRow = 20
+	genATSEvery    = 50    // racks per ATS
+	genMistakeRate = 0.005 // share of devices cabled wrong
+	genHotRackRate = 250   // one rack in this many is packed hot
+	genVolts       = 230.0
+	genUtilisation = DefaultUtilisation
+	genATSAmps     = 16.0
+	// Panels carry the whole load of both feeds when the other feed is
+	// lost: row panels at up to 80 % of their frame, the main switchboards
+	// at up to 91 % (tight, as they are in real life).
+	genRowHeadroom  = 1.25
+	genMainHeadroom = 1.1
 )
 
 // genPDUModel is a kind of rack PDU and the circuit that feeds it.
@@ -77,9 +81,10 @@ type genPDUModel struct {
 	bankAmps      float64
 }
 
-// The AP8959EU3 is a 16 A, 24-outlet unit with no bank breakers (see
+// The AP8959EU3 is a 16 A, 24-outlet unit with no bank breakers (as in
 // ../shared/snmp/recordings/apc_ap8959eu3.snmprec); it also serves the
-// single-corded gear behind each ATS.
+// single-corded gear behind each ATS. The other models' outlet counts and
+// ratings are plausible, not taken from their datasheets.
 var (
 	genAPC       = &genPDUModel{vendor: "apc", model: "AP8959EU3", weight: 10, outlets: 24, phases: 1, amps: 16}
 	genPDUModels = []*genPDUModel{
@@ -90,15 +95,6 @@ var (
 	}
 )
 
-// outlet returns the outlet of the slot-th device in a rack. Slots go
-// round the banks (1, 15, 29, 2, 16, …) the way a careful technician
-// spreads load over breakers and phases.
-func (m *genPDUModel) outlet(slot int) int {
-	nb := max(m.banks, 1)
-	per := m.outlets / nb
-	return (slot%nb)*per + slot/nb + 1
-}
-
 func (m *genPDUModel) bankOf(outlet int) int {
 	return (outlet - 1) / (m.outlets / max(m.banks, 1))
 }
@@ -106,7 +102,7 @@ func (m *genPDUModel) bankOf(outlet int) int {
 // genRole is a kind of device.
 type genRole struct {
 	prefix             string
-	weight             int // in racks; 0 for roles placed on purpose
+	weight             int // relative share of the devices drawn; 0 for roles placed on purpose
 	psus, minPSUs      int
 	wattsMin, wattsMax int
 	services           []string
@@ -120,23 +116,23 @@ var (
 		{prefix: "con", psus: 1, wattsMin: 150, wattsMax: 180, services: []string{"oob-mgmt"}},
 	}
 	genRoles = []*genRole{
-		{prefix: "web", weight: 220, psus: 2, wattsMin: 250, wattsMax: 450,
+		{prefix: "web", weight: 240, psus: 2, wattsMin: 200, wattsMax: 400,
 			services: []string{"shop-frontend", "api-gateway", "cms", "search-frontend", "static-cdn", "auth-portal"}},
-		{prefix: "app", weight: 220, psus: 2, wattsMin: 300, wattsMax: 550,
+		{prefix: "app", weight: 220, psus: 2, wattsMin: 250, wattsMax: 500,
 			services: []string{"orders", "payments", "inventory-svc", "billing", "catalog", "recommendations", "notifications", "checkout", "user-profile", "reporting"}},
-		{prefix: "cache", weight: 80, psus: 2, wattsMin: 250, wattsMax: 450,
+		{prefix: "cache", weight: 80, psus: 2, wattsMin: 200, wattsMax: 400,
 			services: []string{"redis-sessions", "redis-catalog", "memcached-api", "kafka", "rabbitmq", "zookeeper", "etcd"}},
-		{prefix: "db", weight: 100, psus: 2, wattsMin: 550, wattsMax: 900,
+		{prefix: "db", weight: 100, psus: 2, wattsMin: 500, wattsMax: 850,
 			services: []string{"orders-db", "payments-db", "catalog-db", "users-db", "billing-db", "analytics-db"}},
-		{prefix: "stor", weight: 80, psus: 2, wattsMin: 650, wattsMax: 1000,
+		{prefix: "stor", weight: 70, psus: 2, wattsMin: 600, wattsMax: 950,
 			services: []string{"ceph-osd", "object-store", "backup-store", "nfs-home", "hdfs"}},
-		{prefix: "infra", weight: 80, psus: 2, wattsMin: 200, wattsMax: 400,
+		{prefix: "infra", weight: 80, psus: 2, wattsMin: 150, wattsMax: 350,
 			services: []string{"dns", "ntp", "ldap", "monitoring", "logging"}},
-		{prefix: "edge", weight: 40, psus: 2, wattsMin: 200, wattsMax: 400,
+		{prefix: "edge", weight: 40, psus: 2, wattsMin: 150, wattsMax: 350,
 			services: []string{"load-balancers", "firewalls", "vpn"}},
-		{prefix: "gpu", weight: 40, psus: 2, wattsMin: 1000, wattsMax: 1200,
+		{prefix: "gpu", weight: 25, psus: 2, wattsMin: 900, wattsMax: 1200,
 			services: []string{"ml-training", "ml-inference", "video-transcode"}},
-		{prefix: "chassis", weight: 30, psus: 4, minPSUs: 2, wattsMin: 900, wattsMax: 1200,
+		{prefix: "chassis", weight: 25, psus: 4, minPSUs: 2, wattsMin: 800, wattsMax: 1200,
 			services: []string{"vdi", "ci-runners", "hypervisors"}},
 		{prefix: "mta", weight: 10, psus: 2, wattsMin: 250, wattsMax: 400,
 			services: []string{"mail-outbound", "mail-inbound"}},
@@ -204,7 +200,7 @@ var genJobs = []struct {
 
 var genFailedTests = []string{
 	"did not transfer: output dropped for 40 ms",
-	"stayed on input A",
+	"did not return to the preferred input",
 	"transferred in 180 ms; downstream PDUs rebooted",
 }
 
@@ -220,6 +216,7 @@ type gen struct {
 	circuits []genCircuit
 	ats      []genATS
 	devices  []genDevice
+	placed   []int      // devices in the order they went into racks
 	panels   []genPanel // 0: A-MAIN, 1: B-MAIN, then A-R001, B-R001, A-R002, …
 
 	pending   int // a device drawn that did not fit the last rack, or -1
@@ -234,9 +231,13 @@ type gen struct {
 type genRack struct {
 	row   int
 	model *genPDUModel
-	pdu   [2]int // A and B PDU
-	used  int    // outlet slots taken (the same on both PDUs)
-	load  [2]float64
+	pdu   [2]int     // A and B PDU
+	used  int        // outlets taken (the same numbers on both PDUs)
+	load  [2]float64 // normal load of each side, in A
+	// Per bank, on both PDUs together: outlets taken and load, so that
+	// each device goes on the lightest bank (and phase) with room left.
+	bankUsed [3]int
+	bankLoad [3]float64
 }
 
 type genPDU struct {
@@ -285,7 +286,7 @@ type genDevice struct {
 	nplugs  int
 	watts   int
 	pf      int // hundredths
-	service int // index into genServices, or -1
+	service int // index into genServices
 	mistake int // -1, or which mistake to make
 }
 
@@ -297,6 +298,8 @@ func (d *genDevice) amps() float64 {
 
 func (g *gen) build() {
 	g.remaining = g.opt.Devices
+	g.devices = make([]genDevice, 0, g.opt.Devices+g.opt.Devices/16+1) // + the ones drawn that wait for the next rack
+	g.placed = make([]int, 0, g.opt.Devices)
 	g.seq = map[*genRole]int{}
 	g.members = make([]int, len(genServices))
 	g.panels = []genPanel{{row: -1, side: 0}, {row: -1, side: 1}}
@@ -337,7 +340,7 @@ func (g *gen) pickModel() *genPDUModel {
 
 func (g *gen) buildRack(r, row int) {
 	rk := genRack{row: row, model: g.pickModel()}
-	hot := r == 7 || g.rng.IntN(genHotRackRate) == 0
+	hot := r == 7 || g.rng.IntN(genHotRackRate) == 0 // rack 7: even a small site has one
 	g.racks = append(g.racks, rk)
 	rack := &g.racks[r]
 
@@ -395,11 +398,14 @@ func (g *gen) buildATS(r, row int) {
 
 	n := min(6+g.rng.IntN(5), g.remaining/4)
 	for i := range n {
-		d := g.newDevice(genOOB[min(i, len(genOOB)-1)], r)
-		g.plug(d, p, i)
-		g.devices[d].rack = r
-		g.addLoad(p, g.devices[d].plugs[0].outlet, g.devices[d].amps())
+		role := genOOB[g.rng.IntN(len(genOOB))]
+		if i < len(genOOB) {
+			role = genOOB[i] // at least a switch, a KVM and a console server
+		}
+		d := g.newDevice(role, r)
+		g.cord(d, p, i+1, g.devices[d].amps())
 		g.members[g.devices[d].service]++
+		g.placed = append(g.placed, d)
 		g.remaining--
 	}
 }
@@ -435,20 +441,40 @@ func (g *gen) newDevice(role *genRole, rack int) int {
 	return len(g.devices) - 1
 }
 
-// plug adds a power supply of device d on outlet slot of PDU p.
-func (g *gen) plug(d, p, slot int) {
+// take returns a free outlet of rack r on its lightest bank with room,
+// the way a careful technician spreads load over breakers and phases.
+func (g *gen) take(r int) int {
+	rack := &g.racks[r]
+	nb := max(rack.model.banks, 1)
+	per := rack.model.outlets / nb
+	best := -1
+	for b := range nb {
+		if rack.bankUsed[b] < per && (best < 0 || rack.bankLoad[b] < rack.bankLoad[best]) {
+			best = b
+		}
+	}
+	rack.bankUsed[best]++
+	rack.used++
+	return best*per + rack.bankUsed[best]
+}
+
+// cord plugs the next power supply of device d into outlet of PDU p
+// (p < 0: it stays unplugged) and adds the amps it draws there.
+func (g *gen) cord(d, p, outlet int, amps float64) {
 	dev := &g.devices[d]
 	if p < 0 {
 		dev.plugs[dev.nplugs] = genPlug{pdu: -1}
-	} else {
-		dev.plugs[dev.nplugs] = genPlug{pdu: p, outlet: g.pdus[p].model.outlet(slot)}
+		dev.nplugs++
+		return
 	}
+	dev.plugs[dev.nplugs] = genPlug{pdu: p, outlet: outlet}
 	dev.nplugs++
-}
-
-func (g *gen) addLoad(p, outlet int, amps float64) {
 	pdu := &g.pdus[p]
-	pdu.bank[pdu.model.bankOf(outlet)%3] += amps
+	b := pdu.model.bankOf(outlet)
+	pdu.bank[b] += amps
+	if pdu.side != 's' {
+		g.racks[pdu.rack].bankLoad[b] += amps
+	}
 }
 
 // place puts device d in rack r if it fits the outlets left and keeps
@@ -459,7 +485,7 @@ func (g *gen) place(r, d int, target float64, force bool) bool {
 	amps := dev.amps()
 	a, b := rack.pdu[0], rack.pdu[1]
 
-	// What it needs: outlet slots here, and amps on each side.
+	// What it needs: outlets here, and amps on each side.
 	need, onA, onB := 1, amps/2, amps/2
 	prev := -1 // the rack before in the row, for a cross-rack mistake
 	mistake := dev.mistake
@@ -493,50 +519,38 @@ func (g *gen) place(r, d int, target float64, force bool) bool {
 	}
 	dev.rack = r
 	dev.mistake = mistake
-	k := rack.used
-	rack.used += need
 	rack.load[0] += onA
 	rack.load[1] += onB
 	switch {
 	case dev.role.psus == 4:
-		for _, s := range []int{k, k + 1} {
-			g.plug(d, a, s)
-			g.plug(d, b, s)
-		}
-		for i := range 4 {
-			g.addLoad(dev.plugs[i].pdu, dev.plugs[i].outlet, amps/4)
+		for range 2 {
+			o := g.take(r)
+			g.cord(d, a, o, amps/4)
+			g.cord(d, b, o, amps/4)
 		}
 	case dev.role.psus == 1:
 		side := a
 		if onB > 0 {
 			side = b
 		}
-		g.plug(d, side, k)
-		g.addLoad(side, dev.plugs[0].outlet, amps)
+		g.cord(d, side, g.take(r), amps)
 	case mistake == 0: // both supplies on the A PDU
-		g.plug(d, a, k)
-		g.plug(d, a, k+1)
-		g.addLoad(a, dev.plugs[0].outlet, amps/2)
-		g.addLoad(a, dev.plugs[1].outlet, amps/2)
+		g.cord(d, a, g.take(r), amps/2)
+		g.cord(d, a, g.take(r), amps/2)
 	case mistake == 1: // the B supply never got its cord
-		g.plug(d, a, k)
-		g.plug(d, -1, 0)
-		g.addLoad(a, dev.plugs[0].outlet, amps)
-	case mistake == 2: // B cord run to the next rack's B PDU: one panel feeds both
-		q := &g.racks[prev]
-		g.plug(d, q.pdu[1], q.used)
-		q.used++
-		q.load[1] += amps / 2
-		g.plug(d, b, k)
-		g.addLoad(dev.plugs[0].pdu, dev.plugs[0].outlet, amps/2)
-		g.addLoad(b, dev.plugs[1].outlet, amps/2)
+		g.cord(d, a, g.take(r), amps)
+		g.cord(d, -1, 0, 0)
+	case mistake == 2: // both on B PDUs, the one of the rack before: one panel feeds both
+		g.racks[prev].load[1] += amps / 2
+		g.cord(d, g.racks[prev].pdu[1], g.take(prev), amps/2)
+		g.cord(d, b, g.take(r), amps/2)
 	default:
-		g.plug(d, a, k)
-		g.plug(d, b, k)
-		g.addLoad(a, dev.plugs[0].outlet, amps/2)
-		g.addLoad(b, dev.plugs[1].outlet, amps/2)
+		o := g.take(r)
+		g.cord(d, a, o, amps/2)
+		g.cord(d, b, o, amps/2)
 	}
 	g.members[dev.service]++
+	g.placed = append(g.placed, d)
 	g.remaining--
 	return true
 }
@@ -552,9 +566,9 @@ func (g *gen) pduPhaseLoad(p int, phase int) [3]float64 {
 	return out
 }
 
-// sizePanels gives each panel a standard breaker frame that carries its
-// load when the other feed is lost (the whole rack on one side) with a
-// tenth to spare.
+// sizePanels adds up, per panel and phase, the load it carries when the
+// other feed is lost (both PDUs of each rack on one side), from which
+// panelFrame picks its rating.
 func (g *gen) sizePanels() {
 	for i := range g.circuits {
 		c := &g.circuits[i]
@@ -580,14 +594,23 @@ func (g *gen) sizePanels() {
 	}
 }
 
-func genFrame(amps float64) float64 {
-	amps *= genPanelHeadroom
+// genFrame returns the smallest standard frame that carries amps with
+// the headroom asked for.
+func genFrame(amps, headroom float64) float64 {
+	amps *= headroom
 	for _, f := range genFrames {
 		if f >= amps {
 			return f
 		}
 	}
 	return math.Ceil(amps/100) * 100
+}
+
+func (g *gen) panelFrame(p *genPanel) float64 {
+	if p.row < 0 {
+		return genFrame(slices.Max(p.failover[:]), genMainHeadroom)
+	}
+	return genFrame(slices.Max(p.failover[:]), genRowHeadroom)
 }
 
 // The writer: one object per line, flow style, appended by hand.
@@ -683,7 +706,7 @@ func (g *gen) write(bw *bufio.Writer) {
 		} else {
 			b = g.appendPanel(append(b, ", panel: "...), p.side)
 		}
-		b = appendAmps(append(b, ", amps: "...), genFrame(slices.Max(p.failover[:])))
+		b = appendAmps(append(b, ", amps: "...), g.panelFrame(p))
 		if p.row < 0 {
 			b = append(b, ", comment: main switchboard"...)
 		} else {
@@ -708,6 +731,9 @@ func (g *gen) write(bw *bufio.Writer) {
 				b = append(b, ", phases: 3"...)
 			} else {
 				b = strconv.AppendInt(append(b, ", phase: "...), int64(c.phase), 10)
+			}
+			if c.ats >= 0 {
+				b = appendATS(append(b, ", comment: input of "...), &g.ats[c.ats])
 			}
 			w.line(append(b, '}'))
 		}
@@ -789,11 +815,8 @@ func (g *gen) write(bw *bufio.Writer) {
 	}
 
 	bw.WriteString("\ndevices:\n")
-	for i := range g.devices {
+	for _, i := range g.placed {
 		d := &g.devices[i]
-		if d.nplugs == 0 {
-			continue // drawn, but the site was full
-		}
 		b := d.appendName(append(w.buf, "  - {name: "...))
 		b = appendRack(append(b, ", rack: "...), d.rack)
 		b = append(b, ", psus: ["...)
@@ -861,9 +884,9 @@ func (g *gen) writeServices(w *genWriter) {
 
 func (g *gen) writeQueues(w *genWriter) {
 	mta := 0
-	for i := range g.devices {
+	for _, i := range g.placed {
 		d := &g.devices[i]
-		if d.nplugs == 0 || d.role.prefix != "mta" || mta == 4 {
+		if d.role.prefix != "mta" || mta == 4 {
 			continue
 		}
 		if mta == 0 {
