@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -108,7 +110,15 @@ func (d *doc) line(s string) {
 
 func amps(a float64) string { return fmt.Sprintf("%.1f A", a) }
 
-func pct(x float64) string { return fmt.Sprintf("%.0f %%", 100*x) }
+func pct(x float64) string { return fmt.Sprintf("%.0f %%", math.Round(100*x)) }
+
+// plural writes "1 device", "2 devices".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
 
 // Render writes the result in the given format.
 func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
@@ -212,10 +222,13 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 
 // Verdict sums the result up in one sentence.
 func (r *Result) Verdict() string {
-	below := 0
+	below, impaired := 0, 0
 	for _, s := range r.Services {
-		if s.Status == "below-min" || s.Status == "down" || s.Status == "impaired" {
+		switch s.Status {
+		case "below-min", "down":
 			below++
+		case "impaired":
+			impaired++
 		}
 	}
 	trips := 0
@@ -223,16 +236,26 @@ func (r *Result) Verdict() string {
 		trips += len(st.Tripped)
 	}
 	if !r.Harmful() {
-		return fmt.Sprintf("SAFE: nothing goes down and nothing trips; %d devices lose redundancy.", len(r.Redundancy))
+		return fmt.Sprintf("SAFE: nothing goes down and nothing trips; %s redundancy.", plural(len(r.Redundancy), "device loses", "devices lose"))
 	}
-	return fmt.Sprintf("NOT SAFE: %d devices go down, %d breakers/banks/inlets trip, %d services fall below their minimum, %d devices lose redundancy.",
-		len(r.Down), trips, below, len(r.Redundancy))
+	v := fmt.Sprintf("NOT SAFE: %s down, %s, %s",
+		plural(len(r.Down), "device goes", "devices go"), plural(trips, "breaker/bank/inlet trips", "breakers/banks/inlets trip"),
+		plural(below, "service falls below its minimum", "services fall below their minimum"))
+	if impaired > 0 {
+		v += fmt.Sprintf(", %s impaired through a dependency", plural(impaired, "service", "services"))
+	}
+	return v + fmt.Sprintf(", %s redundancy.", plural(len(r.Redundancy), "device loses", "devices lose"))
 }
 
 func (r *Result) atsAssumption() string {
 	s := r.Scenario.ATS.String()
-	for name, m := range r.Scenario.ATSUnit {
-		s += fmt.Sprintf(", %s %s", name, m)
+	names := make([]string, 0, len(r.Scenario.ATSUnit))
+	for name := range r.Scenario.ATSUnit {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		s += fmt.Sprintf(", %s %s", name, r.Scenario.ATSUnit[name])
 	}
 	return s
 }

@@ -90,11 +90,34 @@ func (e ElementLoad) Share() float64 { return e.After / e.Rating }
 
 // Transfer is what an ATS did in the scenario.
 type Transfer struct {
-	ATS    string `json:"ats"`
-	From   string `json:"from"`
-	To     string `json:"to,omitempty"` // empty when its output went dark
-	Note   string `json:"note"`
-	Relied bool   `json:"relied_on"` // its output stayed live only because it transferred
+	ATS     string `json:"ats"`
+	From    string `json:"from"`
+	To      string `json:"to,omitempty"` // empty when its output went dark
+	Outcome string `json:"outcome"`      // one of the outcomes below
+	Note    string `json:"note"`
+	Relied  bool   `json:"relied_on"` // its output stayed live only because it transferred
+}
+
+// What an ATS did when its selected input went dark.
+const (
+	Transferred         = "transferred"
+	NoTransfer          = "did-not-transfer"
+	TransferredThenLost = "transferred-then-lost" // its other input tripped after the transfer
+	BothDark            = "both-inputs-dark"
+)
+
+// lostAfterTransfer reports whether input i went dark because something
+// above it tripped (rather than being cut).
+func lostAfterTransfer(g *Graph, s *state, i int32) bool {
+	for ; i >= 0; i = g.parent[i] {
+		if s.tripped[i] > 0 {
+			return true
+		}
+		if s.failed[i] {
+			return false
+		}
+	}
+	return false
 }
 
 // Result is the answer to a what-if.
@@ -212,16 +235,24 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 			continue
 		}
 		from := an.unit.Inputs[b.sel[a]]
+		other := an.in[1-b.sel[a]]
+		t := Transfer{ATS: an.unit.Name, From: from}
 		switch {
-		case s.sel[a] < 0 && !s.live[an.in[1-b.sel[a]]] || s.failed[an.node] || s.tripped[an.node] > 0:
-			if s.sel[a] < 0 && !s.failed[an.node] && s.tripped[an.node] == 0 {
-				r.Transfers = append(r.Transfers, Transfer{ATS: an.unit.Name, From: from, Note: "both inputs dark"})
-			}
-		case s.sel[a] < 0:
-			r.Transfers = append(r.Transfers, Transfer{ATS: an.unit.Name, From: from, Note: "did not transfer: " + g.whyNoTransfer(int32(a), sc)})
-		case s.sel[a] != b.sel[a]:
-			r.Transfers = append(r.Transfers, Transfer{ATS: an.unit.Name, From: from, To: an.unit.Inputs[s.sel[a]], Relied: true, Note: g.transferNote(int32(a), sc)})
+		case s.failed[an.node] || s.tripped[an.node] > 0:
+			continue // the ATS itself is cut or tripped: its reason says so
+		case s.sel[a] >= 0 && s.sel[a] != b.sel[a]:
+			t.To, t.Outcome, t.Relied, t.Note = an.unit.Inputs[s.sel[a]], Transferred, true, g.transferNote(int32(a), sc)
+		case s.sel[a] >= 0:
+			continue // still on its input
+		case s.live[other]:
+			t.Outcome, t.Note = NoTransfer, "did not transfer: "+g.whyNoTransfer(int32(a), sc)
+		case g.transfers(int32(a), sc) && lostAfterTransfer(g, s, other):
+			t.Outcome = TransferredThenLost
+			t.Note = fmt.Sprintf("transferred to %s, then lost it: %s", an.unit.Inputs[1-b.sel[a]], (&reasons{g: g, s: s, sc: sc, memo: map[int32]string{}}).chain(other))
+		default:
+			t.Outcome, t.Note = BothDark, "both inputs dark"
 		}
+		r.Transfers = append(r.Transfers, t)
 	}
 
 	for i := int32(0); i < int32(g.n); i++ {
@@ -313,12 +344,14 @@ func (r *reasons) chain(i int32) string {
 		a := g.atsOf[i]
 		an := &g.ats[a]
 		p := an.preferred
-		if s.live[an.in[1-p]] {
-			c = fmt.Sprintf("ats %s did not transfer (%s) ← ", an.unit.Name, g.whyNoTransfer(a, r.sc))
-		} else {
-			c = fmt.Sprintf("ats %s (both inputs dark) ← ", an.unit.Name)
+		switch {
+		case s.live[an.in[1-p]]:
+			c = fmt.Sprintf("ats %s did not transfer (%s) ← ", an.unit.Name, g.whyNoTransfer(a, r.sc)) + r.chain(an.in[p])
+		case g.transfers(a, r.sc) && lostAfterTransfer(g, s, an.in[1-p]):
+			c = fmt.Sprintf("ats %s transferred to %s, then lost it ← ", an.unit.Name, an.unit.Inputs[1-p]) + r.chain(an.in[1-p])
+		default:
+			c = fmt.Sprintf("ats %s (both inputs dark) ← ", an.unit.Name) + r.chain(an.in[p])
 		}
-		c += r.chain(an.in[p])
 	case g.parent[i] >= 0:
 		c = r.chain(g.parent[i])
 	}

@@ -117,9 +117,10 @@ func summarise(el Element, r *Result) Impact {
 		im.Trips += len(st.Tripped)
 	}
 	for _, t := range r.Transfers {
-		if t.Relied {
+		switch t.Outcome {
+		case Transferred:
 			im.Relied = append(im.Relied, t.ATS)
-		} else if t.To == "" && t.Note != "both inputs dark" {
+		case NoTransfer:
 			im.NoTransfer = append(im.NoTransfer, t.ATS)
 		}
 	}
