@@ -21,6 +21,7 @@ type decoder struct {
 	// laughs") decode into millions of objects.
 	aliasBudget int
 	inAlias     int // depth of aliases being followed
+	aliasLine   int // where the outermost of them stands
 	overBudget  bool
 }
 
@@ -53,13 +54,20 @@ func (d *decoder) errorf(line int, obj, format string, args ...any) {
 // decode fills v from n. obj names the enclosing object for messages.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, obj, key string) {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		if d.inAlias == 0 {
+			d.aliasLine = n.Line
+		}
 		d.inAlias++
 		defer func() { d.inAlias-- }()
-		if !d.spend(n.Line, n.Alias, obj, key) {
+		if !d.spend(n.Alias, obj, key) {
 			return
 		}
-		n = n.Alias
-	} else if d.inAlias > 0 && !d.spend(n.Line, n, obj, key) {
+		// Problems with the value itself stand where it is used; those
+		// inside it, where it is written.
+		at := *n.Alias
+		at.Line = n.Line
+		n = &at
+	} else if d.inAlias > 0 && !d.spend(n, obj, key) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -141,8 +149,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, obj, key string) {
 }
 
 // spend charges a value decoded through an alias against the budget, and
-// reports once, at line, when the budget runs out.
-func (d *decoder) spend(line int, n *yaml.Node, obj, key string) bool {
+// reports once, at the outermost alias, when the budget runs out.
+func (d *decoder) spend(n *yaml.Node, obj, key string) bool {
 	if d.overBudget {
 		return false
 	}
@@ -150,7 +158,7 @@ func (d *decoder) spend(line int, n *yaml.Node, obj, key string) bool {
 		return true
 	}
 	d.overBudget = true
-	d.errorf(line, obj, "%s: aliases expand to too many values: write them out", key)
+	d.errorf(d.aliasLine, obj, "%s: aliases expand to too many values: write them out", key)
 	return false
 }
 
@@ -199,6 +207,20 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, obj, key string) {
 			itemObj = obj + " " + itemObj
 		}
 		d.decode(item, s.Index(i), itemObj, key)
+		if e := s.Index(i); e.Kind() == reflect.Pointer && e.IsNil() && !d.overBudget {
+			d.errorf(item.Line, itemObj, "empty item: want a mapping of keys to values")
+		}
+	}
+	if elem.Kind() == reflect.Pointer {
+		// Drop the items left nil (empty, or past the alias budget): the
+		// validator must never meet a nil object.
+		kept := s.Slice(0, 0)
+		for i := range s.Len() {
+			if !s.Index(i).IsNil() {
+				kept = reflect.Append(kept, s.Index(i))
+			}
+		}
+		s = kept
 	}
 	v.Set(s)
 }
@@ -206,6 +228,9 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, obj, key string) {
 // objectName names a list item by its name key: `pdu "r01-a"`, or by its
 // position when it has none yet.
 func objectName(n *yaml.Node, kind string, i int) string {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
 	if n.Kind == yaml.MappingNode {
 		for j := 0; j+1 < len(n.Content); j += 2 {
 			if n.Content[j].Value == "name" && n.Content[j+1].Kind == yaml.ScalarNode && n.Content[j+1].Value != "" {

@@ -85,21 +85,37 @@ func yamlLine(err error) int {
 	return line
 }
 
+// lineEnds returns ends[k], the length of the first k lines of data,
+// counting line breaks as YAML does: LF, CR, CRLF, NEL, LS and PS.
+func lineEnds(data []byte) []int {
+	ends := []int{0}
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			i++
+		case data[i] == '\r' || data[i] == '\n':
+		case bytes.HasPrefix(data[i:], []byte("\u0085")):
+			i++
+		case bytes.HasPrefix(data[i:], []byte("\u2028")) || bytes.HasPrefix(data[i:], []byte("\u2029")):
+			i += 2
+		default:
+			continue
+		}
+		ends = append(ends, i+1)
+	}
+	if ends[len(ends)-1] < len(data) {
+		ends = append(ends, len(data))
+	}
+	return ends
+}
+
 // syntaxLine finds the line of a YAML syntax error. The line yaml.v3 names
 // is where the enclosing construct starts, counted from 0 for parser errors
 // and from 1 for scanner errors, so it is only a lower bound. The error
 // stands on the first line from which every prefix of the file fails to
 // parse; bisect for it, starting after the construct yaml.v3 named.
 func syntaxLine(data []byte, err error) int {
-	ends := []int{0} // ends[k]: the length of the first k lines
-	for i, c := range data {
-		if c == '\n' {
-			ends = append(ends, i+1)
-		}
-	}
-	if ends[len(ends)-1] < len(data) {
-		ends = append(ends, len(data))
-	}
+	ends := lineEnds(data)
 	parses := func(k int) bool {
 		dec := yaml.NewDecoder(bytes.NewReader(data[:ends[k]]))
 		for {
@@ -280,6 +296,7 @@ func (s *Site) validate(errs *Errors) {
 	}
 	s.checkPanelCycles(errs)
 
+	sourceOf := s.panelSources()
 	for _, o := range s.Circuits {
 		obj := fmt.Sprintf("circuit %q", o.Name)
 		p := ix.panels[o.Panel]
@@ -305,7 +322,7 @@ func (s *Site) validate(errs *Errors) {
 		if o.Phase == 0 && o.Phases == 1 {
 			o.Phase = 1
 		}
-		if src := s.SourceOf(p); src != nil {
+		if src := sourceOf[p]; src != nil {
 			if o.Phases == 3 && src.Phases == 1 {
 				errs.add(o.LineOf("phases"), obj, fmt.Sprintf("is three-phase but source %q is single-phase", src.Name))
 			}
@@ -536,6 +553,7 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 		}
 	}
 	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+	s.validateSNMP(errs, obj, o.SNMP)
 	if o.Outlets <= 0 {
 		if !o.Has("outlets") || o.Outlets < 0 {
 			errs.add(o.LineOf("outlets"), obj, "outlets (how many it has) is required")
@@ -552,6 +570,11 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 			errs.add(o.Line, obj, "a three-phase PDU needs banks that say which phase each outlet is on")
 		}
 		o.Banks = []*Bank{{Pos: o.Pos, Name: "1", Outlets: Range{1, o.Outlets}, Phase: 1}}
+		return
+	}
+	if len(o.Banks) > o.Outlets {
+		// Each bank walks its outlets below: keep that within outlets².
+		errs.add(o.LineOf("banks"), obj, fmt.Sprintf("%d banks for %d outlets: a bank has at least one outlet", len(o.Banks), o.Outlets))
 		return
 	}
 	owner := make([]string, o.Outlets+1)
@@ -572,10 +595,14 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 		if b.Outlets.To > o.Outlets {
 			errs.add(b.LineOf("outlets"), bobj, fmt.Sprintf("outlets %s: the PDU has only %d", b.Outlets, o.Outlets))
 		}
+		overlaps := false
 		for n := b.Outlets.From; n <= min(b.Outlets.To, o.Outlets); n++ {
 			if owner[n] != "" {
-				errs.add(b.LineOf("outlets"), bobj, fmt.Sprintf("outlet %d is also in bank %q", n, owner[n]))
-				break
+				if !overlaps { // once per bank, and claim the rest: no false gap
+					errs.add(b.LineOf("outlets"), bobj, fmt.Sprintf("outlet %d is also in bank %q", n, owner[n]))
+				}
+				overlaps = true
+				continue
 			}
 			owner[n] = b.Name
 		}
@@ -700,27 +727,55 @@ func (s *Site) validateSNMP(errs *Errors, obj string, c *SNMP) {
 	}
 }
 
-// checkPanelCycles reports a panel that is (indirectly) fed by itself.
+// checkPanelCycles reports a panel that is (indirectly) fed by itself,
+// once per loop. Each panel is walked once: a long chain of panels costs
+// time in proportion to its length, not to its square.
 func (s *Site) checkPanelCycles(errs *Errors) {
-	reported := map[string]bool{}
+	const onPath, done = 1, 2
+	state := map[string]int{}
+	var path []string
 	for _, p := range s.Panels {
-		seen := map[string]bool{}
-		path := []string{}
-		for q := p; q != nil && q.Panel != ""; q = s.index.panels[q.Panel] {
-			if seen[q.Name] {
-				if !reported[q.Name] {
-					// Once per loop, not once for each panel on it.
-					for _, name := range path[slices.Index(path, q.Name):] {
-						reported[name] = true
-					}
-					errs.add(q.LineOf("panel"), fmt.Sprintf("panel %q", q.Name), "the power chain loops: "+strings.Join(append(path, q.Name), " ← "))
-				}
+		path = path[:0]
+		for q := p; q != nil && state[q.Name] != done; q = s.index.panels[q.Panel] {
+			if state[q.Name] == onPath {
+				errs.add(q.LineOf("panel"), fmt.Sprintf("panel %q", q.Name), "the power chain loops: "+strings.Join(append(path, q.Name), " ← "))
 				break
 			}
-			seen[q.Name] = true
+			state[q.Name] = onPath
 			path = append(path, q.Name)
+			if q.Panel == "" {
+				break
+			}
+		}
+		for _, name := range path {
+			state[name] = done
 		}
 	}
+}
+
+// panelSources is SourceOf for every panel, in one walk of each chain.
+func (s *Site) panelSources() map[*Panel]*Source {
+	m := make(map[*Panel]*Source, len(s.Panels))
+	var path []*Panel
+	for _, p := range s.Panels {
+		path = path[:0]
+		var src *Source
+		for q := p; q != nil && len(path) <= len(s.Panels); q = s.index.panels[q.Panel] {
+			if known, ok := m[q]; ok {
+				src = known
+				break
+			}
+			path = append(path, q)
+			if q.Source != "" {
+				src = s.index.sources[q.Source]
+				break
+			}
+		}
+		for _, q := range path {
+			m[q] = src
+		}
+	}
+	return m
 }
 
 // checkServiceCycles reports services that depend on themselves through others.

@@ -193,6 +193,19 @@ type SNMP struct {
 	Driver    string `yaml:"driver"` // default: detect by sysObjectID
 }
 
+// Format prints the settings with the secrets hidden whatever the verb. A
+// Secret hides itself, but when fmt complains about a verb it prints the
+// value behind a pointer raw, without calling its methods: %s of a PDU
+// printed "%!s(*inventory.SNMP=&{… s3cret …})".
+func (c SNMP) Format(f fmt.State, verb rune) {
+	type snmp SNMP // the same fields, without this method
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, strings.Replace(fmt.Sprintf("%#v", snmp(c)), "inventory.snmp{", "inventory.SNMP{", 1))
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), snmp(c))
+}
+
 // Secret is a string that never prints.
 type Secret string
 
