@@ -217,14 +217,14 @@ func (a *Audit) Render(w io.Writer, f Format, opt RenderOptions) error {
 	}
 	d.table(rows)
 
-	d.heading(fmt.Sprintf("False redundancy: %d devices", len(a.FalseRedundancy)))
+	d.heading("False redundancy: " + plural(len(a.FalseRedundancy), "device", "devices"))
 	rows = [][]string{{"DEVICE", "RACK", "FINDING"}}
 	for _, f := range a.FalseRedundancy {
 		rows = append(rows, []string{f.Device, f.Rack, f.Finding})
 	}
 	d.table(rows)
 
-	d.heading(fmt.Sprintf("Single-corded devices: %d", len(a.SingleCorded)))
+	d.heading("Single-corded devices: " + fmt.Sprint(len(a.SingleCorded)))
 	rows = [][]string{{"DEVICE", "RACK", "FINDING"}}
 	for _, f := range a.SingleCorded {
 		rows = append(rows, []string{f.Device, f.Rack, f.Finding})

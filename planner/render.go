@@ -140,7 +140,11 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 	}
 	rows := [][]string{{"DEVICE", "RACK", "WHY"}}
 	for _, x := range r.Down {
-		rows = append(rows, []string{x.Device, x.Rack, joinLosses(x.Reasons)})
+		why := joinLosses(x.Reasons)
+		if x.Live > 0 {
+			why = fmt.Sprintf("%d of its supplies live, needs %d: %s", x.Live, x.Min, why)
+		}
+		rows = append(rows, []string{x.Device, x.Rack, why})
 	}
 	d.table(rows)
 
@@ -153,6 +157,7 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 			}
 		}
 		d.table(rows)
+		d.line("A trip here means: above the rating. A real breaker holds a small overload for minutes to hours (its trip curve), so read these as loads to remove before the cut, not as timings.")
 	}
 
 	d.heading(fmt.Sprintf("Services: %d affected", len(r.Services)))
@@ -186,7 +191,7 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 		d.table(rows)
 	}
 
-	d.heading(fmt.Sprintf("Redundancy lost: %d devices run on their last supplies", len(r.Redundancy)))
+	d.heading("Redundancy lost: " + plural(len(r.Redundancy), "device runs on its last supplies", "devices run on their last supplies"))
 	rows = [][]string{{"DEVICE", "LIVE/MIN", "LOST"}}
 	for _, x := range r.Redundancy {
 		rows = append(rows, []string{x.Device, fmt.Sprintf("%d/%d", x.Live, x.Min), joinLosses(x.Lost)})
@@ -199,15 +204,19 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 			hot = append(hot, e)
 		}
 	}
-	d.heading(fmt.Sprintf("Loads: %d elements above %.0f %% of their rating or tripped", len(hot), 100*WarnShare))
+	d.heading(fmt.Sprintf("Loads: %s above %.0f %% of the rating or tripped", plural(len(hot), "element", "elements"), 100*WarnShare))
 	rows = [][]string{{"ELEMENT", "RATING", "BEFORE", "AFTER", "SHARE", "STATUS"}}
 	for _, e := range hot {
-		rows = append(rows, []string{e.Element.Kind.String() + " " + e.Element.Name, fmt.Sprintf("%g A", e.Rating), amps(e.Before), amps(e.After), pct(e.Share()), e.Status})
+		name := e.Element.Kind.String() + " " + e.Element.Name
+		if e.Phase > 0 {
+			name += fmt.Sprintf(" (L%d)", e.Phase)
+		}
+		rows = append(rows, []string{name, fmt.Sprintf("%g A", e.Rating), amps(e.Before), amps(e.After), pct(e.Share()), e.Status})
 	}
 	d.table(rows)
 
 	if len(r.AlreadyDown) > 0 {
-		d.heading(fmt.Sprintf("Already down before the cut: %d devices", len(r.AlreadyDown)))
+		d.heading("Already down before the cut: " + plural(len(r.AlreadyDown), "device", "devices"))
 		rows = [][]string{{"DEVICE", "WHY"}}
 		for _, x := range r.AlreadyDown {
 			rows = append(rows, []string{x.Device, joinLosses(x.Reasons)})

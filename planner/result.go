@@ -33,6 +33,8 @@ type DeviceDown struct {
 	Device  string       `json:"device"`
 	Rack    string       `json:"rack,omitempty"`
 	Reasons []SupplyLoss `json:"supplies"` // each dark supply and why
+	Live    int          `json:"live_psus"`
+	Min     int          `json:"min_psus"`
 }
 
 // SupplyLoss is one dark power supply and why it is dark.
@@ -82,7 +84,22 @@ type ElementLoad struct {
 	Rating  float64 `json:"rating"`
 	Before  float64 `json:"before"` // amps on the most loaded phase
 	After   float64 `json:"after"`
-	Status  string  `json:"status"` // ok, warn (> 80 %), tripped, dark
+	Status  string  `json:"status"`          // ok, warn (> 80 %), tripped, dark
+	Phase   int     `json:"phase,omitempty"` // for three-phase gear: the most loaded phase, 1-3
+}
+
+// worstPhase returns the most loaded phase (1-3) of a three-phase node, or 0.
+func (g *Graph) worstPhase(l *[3]float64, i int32) int {
+	if g.phases[i] != 3 {
+		return 0
+	}
+	k := 0
+	for j := 1; j < 3; j++ {
+		if l[j] > l[k] {
+			k = j
+		}
+	}
+	return k + 1
 }
 
 // Share returns the after-load as a share of the rating.
@@ -220,9 +237,9 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 		d := &g.devices[di]
 		switch {
 		case !b.running[di]:
-			r.AlreadyDown = append(r.AlreadyDown, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: before.psus(di, nil)})
+			r.AlreadyDown = append(r.AlreadyDown, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: before.psus(di, nil), Live: int(b.nlive[di]), Min: int(d.min)})
 		case !s.running[di]:
-			r.Down = append(r.Down, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: now.psus(di, nil)})
+			r.Down = append(r.Down, DeviceDown{Device: d.dev.Name, Rack: d.dev.Rack, Reasons: now.psus(di, nil), Live: int(s.nlive[di]), Min: int(d.min)})
 		case s.nlive[di] < b.nlive[di] && s.nlive[di] <= d.min:
 			r.Redundancy = append(r.Redundancy, DeviceRedundancy{Device: d.dev.Name, Live: int(s.nlive[di]), Min: int(d.min), Lost: now.psus(di, b)})
 		}
@@ -270,6 +287,7 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 			}
 		default:
 			el.After = round1(maxPhase(&s.load[i]))
+			el.Phase = g.worstPhase(&s.load[i], i)
 			el.Status = "ok"
 			if el.After > WarnShare*el.Rating {
 				el.Status = "warn"
@@ -352,6 +370,9 @@ func (r *reasons) chain(i int32) string {
 		default:
 			c = fmt.Sprintf("ats %s (both inputs dark) ← ", an.unit.Name) + r.chain(an.in[p])
 		}
+	case g.kind[i] == Circuit:
+		// Name the breaker that feeds the PDU: the first thing to check.
+		c = g.label(i) + " ← " + r.chain(g.parent[i])
 	case g.parent[i] >= 0:
 		c = r.chain(g.parent[i])
 	}

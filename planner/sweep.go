@@ -326,7 +326,7 @@ func (e *Evaluator) impactOf(sc *scratch, x int32, tmpl Scenario) Impact {
 		}
 		before, now := round1(maxPhase(&b.load[i])), round1(maxPhase(&after))
 		if now-before >= 0.05 {
-			el := ElementLoad{Element: g.element(i), Rating: g.rating[i], Before: before, After: now, Status: "ok"}
+			el := ElementLoad{Element: g.element(i), Rating: g.rating[i], Before: before, After: now, Status: "ok", Phase: g.worstPhase(&after, i)}
 			if now > WarnShare*el.Rating {
 				el.Status = "warn"
 			}
