@@ -6,3 +6,5 @@ require (
 	github.com/robfig/cron/v3 v3.0.1
 	go.yaml.in/yaml/v3 v3.0.6
 )
+
+require github.com/gosnmp/gosnmp v1.47.0 // indirect
