@@ -41,6 +41,17 @@ type Scenario struct {
 	Cut     []Element          `json:"cut"`
 	ATS     ATSMode            `json:"ats"`                // for every ATS not named in ATSUnit
 	ATSUnit map[string]ATSMode `json:"ats_unit,omitempty"` // per ATS, by name
+	// ATSPreferred overrides an ATS's preferred input (0 the first, 1 the
+	// second), as a technician or an SNMP SET changes it.
+	ATSPreferred map[string]int `json:"ats_preferred,omitempty"`
+}
+
+// preferredOf returns the preferred input of ATS a under the scenario.
+func (g *Graph) preferredOf(a int32, sc *Scenario) uint8 {
+	if p, ok := sc.ATSPreferred[g.ats[a].unit.Name]; ok && (p == 0 || p == 1) {
+		return uint8(p)
+	}
+	return g.ats[a].preferred
 }
 
 func (sc Scenario) String() string {
@@ -115,7 +126,7 @@ func (g *Graph) energize(s *state, sc *Scenario) {
 		case g.atsOf[i] >= 0:
 			a := g.atsOf[i]
 			an := &g.ats[a]
-			p := an.preferred
+			p := g.preferredOf(a, sc)
 			s.sel[a] = -1
 			if s.live[an.in[p]] {
 				s.sel[a], on = int8(p), true
@@ -147,7 +158,7 @@ func (g *Graph) draw(s *state, l *Loads) {
 		d := &g.devices[di]
 		n, wsum := int32(0), 0.0
 		for p := d.psu0; p < d.psu0+d.npsu; p++ {
-			if o := g.psuOut[p]; o >= 0 && s.live[o] {
+			if o := g.psuOut[p]; o >= 0 && s.live[o] && l.feeds(p) {
 				n++
 				wsum += l.weight[p]
 			}
@@ -157,7 +168,7 @@ func (g *Graph) draw(s *state, l *Loads) {
 		for p := d.psu0; p < d.psu0+d.npsu; p++ {
 			s.psuAmps[p] = 0
 			o := g.psuOut[p]
-			if !s.running[di] || o < 0 || !s.live[o] {
+			if !s.running[di] || o < 0 || !s.live[o] || !l.feeds(p) {
 				continue
 			}
 			share := 1 / float64(n)

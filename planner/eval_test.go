@@ -263,3 +263,62 @@ func TestPanelFedByPanel(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 0.051 }
+
+func TestBrokenSupplyAndFlow(t *testing.T) {
+	site, err := inventory.Parse("physics.yaml", []byte(physicsSite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := planner.NewGraph(site)
+	l := g.NewLoads(nil, site.Utilisation)
+	if err := g.BreakPSU(l, "web-1", 2, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.ScaleDevice(l, "gpu-2", 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.BreakPSU(l, "web-1", 3, true); err == nil {
+		t.Error("BreakPSU(web-1, psu3) = nil; want an error (web-1 has 2 supplies)")
+	}
+	ev := planner.NewEvaluator(g, l)
+	// With psu2 dead, web-1 draws all 5+5 A through r1-a:1 already.
+	fl, err := ev.Flow(planner.Scenario{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, _ := fl.PDU("r1-a")
+	if got := pf.Outlets[0]; !near(got.Amps, 5) || got.Device != "web-1" || got.PSU != 1 {
+		t.Errorf("Flow: r1-a:1 = %+v; want web-1 psu1 at 5 A", got)
+	}
+	pb, _ := fl.PDU("r1-b")
+	if got := pb.Outlets[0]; got.Amps != 0 || !got.Live {
+		t.Errorf("Flow: r1-b:1 = %+v; want live and 0 A (the supply is broken)", got)
+	}
+	// gpu-2 draws twice its 5 A: 10 A over two sides, 5 A on r2-a phase 2.
+	p2, _ := fl.PDU("r2-a")
+	if !near(p2.Phase[1], 5) {
+		t.Errorf("Flow: r2-a L2 = %.2f A; want 5 A (gpu-2 scaled ×2)", p2.Phase[1])
+	}
+	// Cutting the A side now takes web-1 down, and says why.
+	r, err := ev.Evaluate(cut("pdu:r1-a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(downNames(r), "web-1") {
+		t.Fatalf("down = %v; want web-1 (its B supply is broken)", downNames(r))
+	}
+	var why []string
+	for _, l := range r.Down[0].Reasons {
+		why = append(why, l.String())
+	}
+	if !strings.Contains(strings.Join(why, "; "), "psu2 on r1-b:1 ← the supply itself has failed") {
+		t.Errorf("web-1 reasons = %q; want psu2's failure named", why)
+	}
+	// The incremental sweep agrees with the full evaluation here too.
+	for _, im := range ev.Sweep(planner.Scenario{}, planner.SweepOptions{Outlets: true}) {
+		want, _ := ev.ImpactOf(im.Element, planner.Scenario{})
+		if !slices.Equal(im.Down, want.Down) || im.RedundancyLost != want.RedundancyLost {
+			t.Errorf("Sweep(%s) = down %v, %d lose redundancy; Evaluate says %v, %d", im.Element, im.Down, im.RedundancyLost, want.Down, want.RedundancyLost)
+		}
+	}
+}

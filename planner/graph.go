@@ -84,6 +84,12 @@ type Graph struct {
 	devSvc   [][]int32 // per device: service indexes
 
 	byName map[Element]int32
+	pdus   map[string]pduNodes
+}
+
+// pduNodes locates a PDU's nodes: its banks and outlets are contiguous.
+type pduNodes struct {
+	pdu, bank0, nbank, outlet0, noutlet int32
 }
 
 type atsNode struct {
@@ -173,7 +179,6 @@ func NewGraph(site *inventory.Site) *Graph {
 		g.atsOf[i] = int32(len(g.ats))
 		g.ats = append(g.ats, an)
 	}
-	type pduNodes struct{ pdu, bank0 int32 }
 	pdus := make(map[string]pduNodes, len(site.PDUs))
 	for _, p := range site.PDUs {
 		parent, ok := g.byName[Element{Circuit, p.Inlet}]
@@ -185,12 +190,15 @@ func NewGraph(site *inventory.Site) *Graph {
 		for _, b := range p.Banks {
 			add(Bank, p.Name+"/"+b.Name, pn.pdu, b.Phase-1, b.Amps, 1)
 		}
+		pn.nbank = int32(len(p.Banks))
 		pdus[p.Name] = pn
 	}
 	outlet0 := make(map[string]int32, len(site.PDUs))
 	for _, p := range site.PDUs {
 		outlet0[p.Name] = int32(g.n)
 		pn := pdus[p.Name]
+		pn.outlet0, pn.noutlet = int32(g.n), int32(p.Outlets)
+		pdus[p.Name] = pn
 		for o := 1; o <= p.Outlets; o++ {
 			bank := pn.bank0
 			for bi, b := range p.Banks {
@@ -203,6 +211,7 @@ func NewGraph(site *inventory.Site) *Graph {
 		}
 	}
 
+	g.pdus = pdus
 	g.outDev = make([]int32, g.n)
 	for i := range g.outDev {
 		g.outDev[i] = -1

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"time"
 
 	"feedplan/inventory"
@@ -26,6 +27,7 @@ type Loads struct {
 	devW   []float64         // per device, W
 	weight []float64         // per PSU: its share while all are live
 	fixed  map[int32]float64 // outlet node → amps drawn by something the inventory does not list
+	broken []bool            // per PSU: dead although its outlet is live (nil: none)
 
 	Utilisation float64 // share of nameplate assumed where nothing was measured
 	Measured    int     // devices whose draw was measured
@@ -96,3 +98,63 @@ func (g *Graph) NewLoads(snap *Snapshot, utilisation float64) *Loads {
 	}
 	return l
 }
+
+// Clone returns a copy that can be changed without touching l.
+func (l *Loads) Clone() *Loads {
+	c := *l
+	c.devW = append([]float64(nil), l.devW...)
+	c.weight = append([]float64(nil), l.weight...)
+	if l.broken != nil {
+		c.broken = append([]bool(nil), l.broken...)
+	}
+	c.fixed = make(map[int32]float64, len(l.fixed))
+	for k, v := range l.fixed {
+		c.fixed[k] = v
+	}
+	return &c
+}
+
+func (g *Graph) deviceIndex(name string) (int, error) {
+	for di := range g.devices {
+		if g.devices[di].dev.Name == name {
+			return di, nil
+		}
+	}
+	return -1, fmt.Errorf("device %q is not in site %q", name, g.Site.Name)
+}
+
+// ScaleDevice multiplies a device's draw (a device that draws more than
+// planned, or less).
+func (g *Graph) ScaleDevice(l *Loads, device string, factor float64) error {
+	di, err := g.deviceIndex(device)
+	if err != nil {
+		return err
+	}
+	if factor < 0 {
+		return fmt.Errorf("device %q: draw factor %g is negative", device, factor)
+	}
+	l.devW[di] *= factor
+	return nil
+}
+
+// BreakPSU marks one supply of a device as dead although its outlet is
+// live: it draws nothing and does not count towards min_psus — the
+// silent failure the next feed cut exposes. psu is 1-based.
+func (g *Graph) BreakPSU(l *Loads, device string, psu int, broken bool) error {
+	di, err := g.deviceIndex(device)
+	if err != nil {
+		return err
+	}
+	d := &g.devices[di]
+	if psu < 1 || psu > int(d.npsu) {
+		return fmt.Errorf("device %q has no psu%d (it has %d)", device, psu, d.npsu)
+	}
+	if l.broken == nil {
+		l.broken = make([]bool, len(g.psuOut))
+	}
+	l.broken[d.psu0+int32(psu-1)] = broken
+	return nil
+}
+
+// feeds reports whether supply p delivers power when its outlet is live.
+func (l *Loads) feeds(p int32) bool { return l.broken == nil || !l.broken[p] }

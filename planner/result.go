@@ -231,8 +231,8 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 	if r.Cascade == nil {
 		r.Cascade = []Step{}
 	}
-	now := &reasons{g: g, s: s, sc: sc, memo: map[int32]string{}}
-	before := &reasons{g: g, s: b, sc: &Scenario{}, memo: map[int32]string{}}
+	now := &reasons{g: g, s: s, l: e.l, sc: sc, memo: map[int32]string{}}
+	before := &reasons{g: g, s: b, l: e.l, sc: &Scenario{}, memo: map[int32]string{}}
 	for di := range g.devices {
 		d := &g.devices[di]
 		switch {
@@ -312,6 +312,7 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 type reasons struct {
 	g     *Graph
 	s     *state
+	l     *Loads
 	sc    *Scenario
 	memo  map[int32]string
 	arena []SupplyLoss
@@ -325,7 +326,11 @@ func (r *reasons) psus(di int, base *state) []SupplyLoss {
 	start := len(r.arena)
 	for p := d.psu0; p < d.psu0+d.npsu; p++ {
 		o := r.g.psuOut[p]
-		if o >= 0 && r.s.live[o] || base != nil && (o < 0 || !base.live[o]) {
+		if o >= 0 && r.s.live[o] && r.l.feeds(p) || base != nil && (o < 0 || !base.live[o] || !r.l.feeds(p)) {
+			continue
+		}
+		if o >= 0 && r.s.live[o] {
+			r.arena = append(r.arena, SupplyLoss{PSU: int(p-d.psu0) + 1, Outlet: r.g.name[o], Cause: "the supply itself has failed (its outlet is live)"})
 			continue
 		}
 		r.arena = append(r.arena, r.psu(int(p-d.psu0), o))
@@ -361,7 +366,7 @@ func (r *reasons) chain(i int32) string {
 	case g.atsOf[i] >= 0:
 		a := g.atsOf[i]
 		an := &g.ats[a]
-		p := an.preferred
+		p := g.preferredOf(a, r.sc)
 		switch {
 		case s.live[an.in[1-p]]:
 			c = fmt.Sprintf("ats %s did not transfer (%s) ← ", an.unit.Name, g.whyNoTransfer(a, r.sc)) + r.chain(an.in[p])

@@ -267,7 +267,7 @@ func (e *Evaluator) impactOf(sc *scratch, x int32, tmpl Scenario) Impact {
 		dn := &g.devices[d]
 		n, wsum := int32(0), 0.0
 		for p := dn.psu0; p < dn.psu0+dn.npsu; p++ {
-			if o := g.psuOut[p]; o >= 0 && b.live[o] && sc.dead[o] != gen {
+			if o := g.psuOut[p]; o >= 0 && b.live[o] && sc.dead[o] != gen && e.l.feeds(p) {
 				n++
 				wsum += e.l.weight[p]
 			}
@@ -275,7 +275,7 @@ func (e *Evaluator) impactOf(sc *scratch, x int32, tmpl Scenario) Impact {
 		running := n >= dn.min && n > 0
 		for p := dn.psu0; p < dn.psu0+dn.npsu; p++ {
 			o := g.psuOut[p]
-			if o < 0 || !b.live[o] || sc.dead[o] == gen {
+			if o < 0 || !b.live[o] || sc.dead[o] == gen || !e.l.feeds(p) {
 				continue
 			}
 			amps := 0.0
