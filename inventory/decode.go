@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -15,10 +16,10 @@ import (
 // decoding goes on so that every error in the file is reported at once.
 type decoder struct {
 	errs *Errors
-	// aliasBudget is how many more values may be decoded through aliases.
-	// The node tree shares an aliased value, but decoding copies it each
-	// time: without a bound a few kilobytes of nested aliases ("billion
-	// laughs") decode into millions of objects.
+	// aliasBudget is how many more values (and bytes of them) may be
+	// decoded through aliases. The node tree shares an aliased value, but
+	// decoding copies it each time: without a bound a few kilobytes of
+	// nested aliases ("billion laughs") decode into millions of objects.
 	aliasBudget int
 	inAlias     int // depth of aliases being followed
 	aliasLine   int // where the outermost of them stands
@@ -127,7 +128,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, obj, key string) {
 			return
 		}
 		f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-		if err != nil || (n.Tag != "!!int" && n.Tag != "!!float") {
+		// ParseFloat takes "nan" and "inf", which "!!float nan" lets in.
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || (n.Tag != "!!int" && n.Tag != "!!float") {
 			d.errorf(n.Line, obj, "%s: %q is not a number", key, s)
 			return
 		}
@@ -137,12 +139,18 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, obj, key string) {
 		if !ok {
 			return
 		}
-		if n.Tag != "!!bool" {
+		b, err := strconv.ParseBool(strings.ToLower(s))
+		switch strings.ToLower(s) {
+		case "yes", "on":
+			b, err = true, nil
+		case "no", "off":
+			b, err = false, nil
+		}
+		if err != nil || n.Tag != "!!bool" { // "!!bool maybe" was false
 			d.errorf(n.Line, obj, "%s: %q is not true or false", key, s)
 			return
 		}
-		b, _ := strconv.ParseBool(strings.ToLower(s))
-		v.SetBool(b || s == "yes" || s == "on")
+		v.SetBool(b)
 	default:
 		panic("inventory: cannot decode into " + v.Type().String())
 	}
@@ -154,7 +162,7 @@ func (d *decoder) spend(n *yaml.Node, obj, key string) bool {
 	if d.overBudget {
 		return false
 	}
-	if d.aliasBudget -= 1 + len(n.Content); d.aliasBudget >= 0 {
+	if d.aliasBudget -= 1 + len(n.Content) + len(n.Value); d.aliasBudget >= 0 {
 		return true
 	}
 	d.overBudget = true

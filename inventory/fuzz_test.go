@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -39,6 +40,7 @@ func FuzzParse(f *testing.F) {
 `})))
 	f.Add([]byte("site: lab\nsources: [&a {name: A}]\npanels: [{name: P, source: *a}]\nx: [*a, *a]\n"))
 	f.Add([]byte("site: lab\nsources:\n  - name: A\n    volts: .nan\n    amps: 1e400\n  -\n"))
+	f.Add([]byte("site: lab\nutilisation: !!float nan\nsources: [{name: A, amps: !!float inf}]\njobs: [{deferrable: !!bool maybe}]\n"))
 	f.Add([]byte("site: [lab\n"))
 	f.Add([]byte("site: lab\n---\nsite: other\n"))
 	f.Add([]byte(""))
@@ -91,10 +93,18 @@ func yamlLines(data []byte) int {
 // checkSite checks what validation promises of a site it accepted.
 func checkSite(t *testing.T, site *inventory.Site) {
 	t.Helper()
-	if site.Utilisation <= 0 || site.Utilisation > 1 {
+	if !(site.Utilisation > 0 && site.Utilisation <= 1) { // NaN too
 		t.Errorf("accepted utilisation %g", site.Utilisation)
 	}
+	for _, c := range site.Circuits {
+		if !(c.Amps >= 0) || !(c.Volts >= 0) || math.IsInf(c.Amps+c.Volts, 0) {
+			t.Errorf("accepted circuit %q of %g A, %g V", c.Name, c.Amps, c.Volts)
+		}
+	}
 	for _, p := range site.PDUs {
+		if !(p.Amps >= 0) || !(p.Volts >= 0) || math.IsInf(p.Amps+p.Volts, 0) {
+			t.Errorf("accepted pdu %q of %g A, %g V", p.Name, p.Amps, p.Volts)
+		}
 		if site.PDU(p.Name) != p {
 			t.Errorf("PDU(%q) is not the PDU of that name", p.Name)
 		}
@@ -108,7 +118,7 @@ func checkSite(t *testing.T, site *inventory.Site) {
 		}
 	}
 	for _, d := range site.Devices {
-		if d.MinPSUs < 1 || d.PF < 0.3 || d.PF > 1 {
+		if d.MinPSUs < 1 || !(d.PF >= 0.3 && d.PF <= 1) || !(d.Watts >= 0) {
 			t.Errorf("accepted device %q with min_psus %d, pf %g", d.Name, d.MinPSUs, d.PF)
 		}
 		for _, plug := range d.PSUs {

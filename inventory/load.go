@@ -66,7 +66,7 @@ func Parse(name string, data []byte) (*Site, error) {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		doc = doc.Content[0]
 	}
-	d := decoder{errs: errs, aliasBudget: 10_000 + len(data)}
+	d := decoder{errs: errs, aliasBudget: 100_000 + 2*len(data)}
 	d.decode(doc, reflect.ValueOf(s).Elem(), "", "")
 	s.validate(errs)
 	if err := errs.err(); err != nil {
@@ -798,7 +798,7 @@ func (s *Site) checkServiceCycles(errs *Errors) {
 			switch state[dep] {
 			case active:
 				i := slices.Index(path, dep)
-				errs.add(svc.LineOf("depends_on"), fmt.Sprintf("service %q", svc.Name), "depends_on loops: "+strings.Join(append(path[i:], dep), " → "))
+				errs.add(svc.LineOf("depends_on"), fmt.Sprintf("service %q", svc.Name), "depends_on loops: "+shortLoop(append(path[i:], dep), " → "))
 			case unvisited:
 				visit(d, path)
 			}
@@ -810,6 +810,17 @@ func (s *Site) checkServiceCycles(errs *Errors) {
 			visit(svc, nil)
 		}
 	}
+}
+
+// shortLoop joins the names on a loop, eliding the middle of a long one:
+// every loop through a long chain would otherwise spell the chain out, and
+// a file of kilobytes would make an error text of megabytes.
+func shortLoop(names []string, sep string) string {
+	const keep = 4
+	if len(names) > 2*keep+1 {
+		names = slices.Concat(names[:keep], []string{fmt.Sprintf("… %d more …", len(names)-2*keep)}, names[len(names)-keep:])
+	}
+	return strings.Join(names, sep)
 }
 
 // Schedule parses the job's cron spec in its time zone.
