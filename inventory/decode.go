@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -249,8 +250,14 @@ func objectName(n *yaml.Node, kind string, i int) string {
 	return fmt.Sprintf("%s #%d", kind, i+1)
 }
 
-// fieldIndex maps YAML keys to struct field indexes, per type.
+// fieldIndex maps YAML keys to struct field indexes, per type; built once
+// per type, since a site has tens of thousands of objects of a few types.
+var fieldIndexes sync.Map // reflect.Type → map[string]int
+
 func fieldIndex(t reflect.Type) map[string]int {
+	if m, ok := fieldIndexes.Load(t); ok {
+		return m.(map[string]int)
+	}
 	m := make(map[string]int, t.NumField())
 	for i := 0; i < t.NumField(); i++ {
 		tag := t.Field(i).Tag.Get("yaml")
@@ -259,6 +266,7 @@ func fieldIndex(t reflect.Type) map[string]int {
 		}
 		m[tag] = i
 	}
+	fieldIndexes.Store(t, m)
 	return m
 }
 
@@ -297,7 +305,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, obj string) {
 		if pos != nil {
 			pos.setField(k.Value, k.Line)
 		}
+		before := len(d.errs.List)
 		d.decode(val, v.Field(i), obj, k.Value)
+		if pos != nil && len(d.errs.List) > before {
+			pos.setField(k.Value, -k.Line) // present, but its value was bad
+		}
 	}
 }
 

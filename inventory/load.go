@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -36,7 +35,7 @@ func Load(path string) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(filepath.Base(path), data)
+	return Parse(path, data)
 }
 
 // Parse decodes and validates an inventory. name is used in error
@@ -311,7 +310,7 @@ func (s *Site) validate(errs *Errors) {
 		if !o.Has("amps") {
 			errs.add(o.Line, obj, "amps (the breaker rating) is required")
 		}
-		s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+		s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, !o.decoded("amps"))
 		o.Phases = checkPhases(errs, obj, &o.Pos, o.Phases)
 		if o.Phases == 3 && o.Phase != 0 {
 			errs.add(o.LineOf("phase"), obj, "phase is for single-phase circuits; a three-phase circuit uses all three")
@@ -477,7 +476,7 @@ func (s *Site) validateATS(errs *Errors, o *ATS) {
 	if !o.Has("amps") {
 		errs.add(o.Line, obj, "amps (the output rating) is required")
 	}
-	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, !o.decoded("amps"))
 	if len(o.Inputs) == 2 && ix.circuits[o.Inputs[0]] != nil && ix.circuits[o.Inputs[1]] != nil &&
 		ix.circuits[o.Inputs[0]].Phases != ix.circuits[o.Inputs[1]].Phases {
 		errs.add(o.LineOf("inputs"), obj, "its inputs have different numbers of phases")
@@ -552,11 +551,13 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 			o.Amps = a.Amps
 		}
 	}
-	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, true)
+	s.checkPositive(errs, obj, &o.Pos, "amps", o.Amps, !o.decoded("amps"))
 	s.validateSNMP(errs, obj, o.SNMP)
 	if o.Outlets <= 0 {
-		if !o.Has("outlets") || o.Outlets < 0 {
-			errs.add(o.LineOf("outlets"), obj, "outlets (how many it has) is required")
+		if o.decoded("outlets") {
+			errs.add(o.LineOf("outlets"), obj, fmt.Sprintf("outlets %d: want at least 1", o.Outlets))
+		} else if !o.Has("outlets") {
+			errs.add(o.Line, obj, "outlets (how many it has) is required")
 		}
 		return
 	}
@@ -635,8 +636,12 @@ func (s *Site) validateDevice(errs *Errors, o *Device, used map[Plug]string) {
 	ix := s.index
 	obj := fmt.Sprintf("device %q", o.Name)
 	s.checkRack(errs, obj, &o.Pos, o.Rack)
-	if len(o.PSUs) == 0 && !o.Has("psus") {
-		errs.add(o.Line, obj, "psus (where each power supply is plugged in, PDU:OUTLET) is required")
+	if len(o.PSUs) == 0 {
+		if o.decoded("psus") {
+			errs.add(o.LineOf("psus"), obj, "psus is empty: list where each power supply is plugged in (PDU:OUTLET, or unplugged)")
+		} else if !o.Has("psus") {
+			errs.add(o.Line, obj, "psus (where each power supply is plugged in, PDU:OUTLET) is required")
+		}
 	}
 	for i, p := range o.PSUs {
 		if p.Unplugged() {
@@ -661,7 +666,7 @@ func (s *Site) validateDevice(errs *Errors, o *Device, used map[Plug]string) {
 		o.MinPSUs = 1
 	}
 	if o.MinPSUs < 0 || o.MinPSUs > len(o.PSUs) && len(o.PSUs) > 0 {
-		errs.add(o.LineOf("min_psus"), obj, fmt.Sprintf("min_psus %d: it has %d power supplies", o.MinPSUs, len(o.PSUs)))
+		errs.add(o.LineOf("min_psus"), obj, fmt.Sprintf("min_psus %d: it has only %d power supplies", o.MinPSUs, len(o.PSUs)))
 	}
 	if !o.Has("watts") {
 		errs.add(o.Line, obj, "watts (the nameplate or typical draw) is required")

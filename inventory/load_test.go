@@ -197,7 +197,7 @@ utilisation: !!float nan  # ←
   - {name: r02-s, inlet: ats1, outlets: -8}  # ←
 `}),
 			object: `pdu "r02-s"`,
-			msg:    `outlets (how many it has) is required`,
+			msg:    `outlets -8: want at least 1`,
 		},
 		{
 			name: "tagged as true or false but neither",
@@ -467,7 +467,7 @@ utilisation: !!float nan  # ←
     watts: 100
 `}),
 			object: `device "db1"`,
-			msg:    `min_psus 2: it has 1 power supplies`,
+			msg:    `min_psus 2: it has only 1 power supplies`,
 		},
 		{
 			name: "banks overlap",
@@ -727,8 +727,8 @@ func TestParseReportsEveryError(t *testing.T) {
 	}
 	for i, w := range want {
 		e := errs.List[i]
-		if e.File != "five-problems.yaml" || e.Line != w.line || e.Object != w.object || !strings.Contains(e.Msg, w.msg) {
-			t.Errorf("Load(five-problems) error %d = %q; want five-problems.yaml:%d: %s: …%s…", i+1, e, w.line, w.object, w.msg)
+		if e.File != "testdata/five-problems.yaml" || e.Line != w.line || e.Object != w.object || !strings.Contains(e.Msg, w.msg) {
+			t.Errorf("Load(five-problems) error %d = %q; want testdata/five-problems.yaml:%d: %s: …%s… (the path as given, so editors can jump to it)", i+1, e, w.line, w.object, w.msg)
 		}
 	}
 
@@ -742,7 +742,7 @@ func TestParseReportsEveryError(t *testing.T) {
 			t.Errorf("errors.Is(Load(five-problems), error %d) = false; want true", i+1)
 		}
 	}
-	if lines := strings.Split(err.Error(), "\n"); len(lines) != len(want) || !strings.HasPrefix(lines[0], "five-problems.yaml:5: ") {
+	if lines := strings.Split(err.Error(), "\n"); len(lines) != len(want) || !strings.HasPrefix(lines[0], "testdata/five-problems.yaml:5: ") {
 		t.Errorf("Load(five-problems).Error() = %q; want %d lines, the first at five-problems.yaml:5", err, len(want))
 	}
 }

@@ -41,7 +41,7 @@ type Pos struct {
 // LineOf returns the line of key in the object, or the object's own line.
 func (p *Pos) LineOf(key string) int {
 	if l, ok := p.fields[key]; ok {
-		return l
+		return max(l, -l)
 	}
 	return p.Line
 }
@@ -51,6 +51,10 @@ func (p *Pos) Has(key string) bool {
 	_, ok := p.fields[key]
 	return ok
 }
+
+// decoded reports whether key is set to a value that decoded without
+// error, so that a check of that value is not a second error about it.
+func (p *Pos) decoded(key string) bool { return p.fields[key] > 0 }
 
 func (p *Pos) setField(key string, line int) {
 	if p.fields == nil {
@@ -63,8 +67,8 @@ func (p *Pos) setField(key string, line int) {
 type Source struct {
 	Pos     `yaml:"-"`
 	Name    string  `yaml:"name"`
-	Kind    string  `yaml:"kind"`  // utility, ups, generator (default ups)
-	Volts   float64 `yaml:"volts"` // line-to-neutral for single phase, line-to-line for three phase (default 230)
+	Kind    string  `yaml:"kind"`  // utility (default), ups, generator, other
+	Volts   float64 `yaml:"volts"` // line-to-neutral, also for three-phase feeds (default 230; line-to-line is √3 × this)
 	Phases  int     `yaml:"phases"`
 	Amps    float64 `yaml:"amps"` // capacity per phase; 0 means not modelled
 	Comment string  `yaml:"comment"`

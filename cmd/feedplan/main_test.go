@@ -84,13 +84,13 @@ func TestValidateBrokenInventory(t *testing.T) {
 		t.Errorf("feedplan validate %s wrote to stdout:\n%s", brokenSite, stdout)
 	}
 	want := []string{
-		`broken.yaml:11: panel "PB": source "C" is not defined`,
-		`broken.yaml:14: circuit "A-1": phase 4: want 1, 2 or 3`,
-		`broken.yaml:18: pdu "r01-a": snmp: community is for versions 1 and 2c, not 3`,
-		`broken.yaml:19: pdu "r01-b": unknown key "comunity" (did you mean "community"?)`,
-		`broken.yaml:22: device "srv-1": unknown key "watt" (did you mean "watts"?)`,
-		`broken.yaml:22: device "srv-1": psu2 on r01-b:9: pdu "r01-b" has only 8 outlets`,
-		`broken.yaml:22: device "srv-1": watts (the nameplate or typical draw) is required`,
+		`testdata/broken.yaml:11: panel "PB": source "C" is not defined`,
+		`testdata/broken.yaml:14: circuit "A-1": phase 4: want 1, 2 or 3`,
+		`testdata/broken.yaml:18: pdu "r01-a": snmp: community is for versions 1 and 2c, not 3`,
+		`testdata/broken.yaml:19: pdu "r01-b": unknown key "comunity" (did you mean "community"?)`,
+		`testdata/broken.yaml:22: device "srv-1": unknown key "watt" (did you mean "watts"?)`,
+		`testdata/broken.yaml:22: device "srv-1": psu2 on r01-b:9: pdu "r01-b" has only 8 outlets`,
+		`testdata/broken.yaml:22: device "srv-1": watts (the nameplate or typical draw) is required`,
 	}
 	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
 	for _, w := range want {
@@ -107,8 +107,8 @@ func TestValidateBrokenInventory(t *testing.T) {
 		}
 		problems++
 		var n int
-		if _, err := fmt.Sscanf(l, "broken.yaml:%d:", &n); err != nil || n <= 0 {
-			t.Errorf("problem line %q does not start with broken.yaml:LINE:", l)
+		if _, err := fmt.Sscanf(l, "testdata/broken.yaml:%d:", &n); err != nil || n <= 0 {
+			t.Errorf("problem line %q does not start with testdata/broken.yaml:LINE:", l)
 			continue
 		}
 		if n < prev {
