@@ -7,4 +7,4 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 )
 
-require github.com/gosnmp/gosnmp v1.47.0 // indirect
+require github.com/gosnmp/gosnmp v1.47.0

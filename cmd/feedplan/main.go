@@ -5,13 +5,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Exit codes scripts can rely on.
@@ -21,19 +24,30 @@ const (
 	exitBadInput = 2 // bad flags, a bad or missing inventory
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
 
 type command struct {
 	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) int
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// plain adapts a command that runs to completion without a context.
+func plain(f func(args []string, stdout, stderr io.Writer) int) func(context.Context, []string, io.Writer, io.Writer) int {
+	return func(_ context.Context, args []string, stdout, stderr io.Writer) int { return f(args, stdout, stderr) }
 }
 
 func commands() []command {
 	return []command{
-		{"validate", "check an inventory file and report every problem in it", cmdValidate},
-		{"whatif", "evaluate a failure scenario: what goes dark, what overloads", cmdWhatif},
-		{"audit", "N-1 sweep and redundancy audit of a whole site", cmdAudit},
-		{"gen", "write a synthetic site of any size", cmdGen},
+		{"validate", "check an inventory file and report every problem in it", plain(cmdValidate)},
+		{"whatif", "evaluate a failure scenario: what goes dark, what overloads", plain(cmdWhatif)},
+		{"audit", "N-1 sweep and redundancy audit of a whole site", plain(cmdAudit)},
+		{"gen", "write a synthetic site of any size", plain(cmdGen)},
+		{"sim", "serve a site's PDUs and ATS units over SNMP, with faults on demand", cmdSim},
 	}
 }
 
@@ -53,6 +67,7 @@ Examples:
   feedplan whatif examples/site.yaml --cut source:A --ats as-tested
   feedplan audit examples/site.yaml -o markdown > audit.md
   feedplan gen --devices 50000 > big.yaml
+  feedplan sim examples/site.yaml            # then: feedplan sim ctl cut source:A
 
 Exit codes: 0 nothing goes down, 1 something goes down or trips, 2 bad input.
 Run 'feedplan COMMAND -h' for a command's flags.
@@ -66,7 +81,12 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, usageTail)
 }
 
+// run runs a command without signal handling, as tests call it.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return exitBadInput
@@ -78,7 +98,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(args[1:], stdout, stderr)
+			return c.run(ctx, args[1:], stdout, stderr)
 		}
 	}
 	fmt.Fprintf(stderr, "feedplan: unknown command %q\n\n", args[0])
@@ -120,7 +140,8 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// parseArgs parses and wants exactly n positional arguments.
+// parseArgs parses and wants exactly n positional arguments (any number
+// when n < 0).
 func parseArgs(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]string, int, bool) {
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -129,7 +150,7 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]stri
 	if err != nil {
 		return nil, exitBadInput, false
 	}
-	if len(pos) != n {
+	if n >= 0 && len(pos) != n {
 		if n == 1 {
 			fmt.Fprintf(stderr, "feedplan %s: want one inventory file (SITE.yaml), got %d arguments\n", fs.Name(), len(pos))
 		} else {

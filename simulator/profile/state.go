@@ -1,10 +1,3 @@
-// Package profile turns the simulated state of one rack PDU or ATS into
-// the variables its real counterpart serves over SNMP (the vendor's OIDs,
-// types, units, scales, enumerations and index shapes), and decodes SETs
-// on those variables into actions on the model.
-//
-// It imports simulator/mib and pdu's OID tables; never the agent, the
-// site model, monitor or web.
 package profile
 
 import "time"
@@ -18,6 +11,7 @@ type PDUState struct {
 	Model   string // e.g. AP8959EU3
 	Serial  string
 	Uptime  time.Duration // since the agent's last (simulated) reboot
+	Now     time.Time     // wall clock of the reading, for the timestamps some vendors serve; zero: 2024-01-01 UTC plus Uptime
 	Powered bool          // the inlet is live
 
 	Phases      int       // 1 or 3
@@ -46,7 +40,8 @@ type BankState struct {
 	Phase     int // 1-3
 	RatedAmps float64
 	Amps      float64
-	From, To  int // outlet range, inclusive
+	From, To  int  // outlet range, inclusive
+	Tripped   bool // its breaker is open (Raritan, Sentry4 and Eaton report breaker state)
 }
 
 // ATSState is everything an ATS profile needs.
@@ -56,6 +51,7 @@ type ATSState struct {
 	Model  string // e.g. AP4423
 	Serial string
 	Uptime time.Duration
+	Now    time.Time // wall clock of the reading; zero: 2024-01-01 UTC plus Uptime
 
 	RatedAmps float64
 	Volts     float64

@@ -1,0 +1,364 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"feedplan/simulator"
+	"feedplan/simulator/agent"
+	"feedplan/simulator/mib"
+	"feedplan/simulator/replay"
+)
+
+const simExamples = `  feedplan sim examples/site.yaml
+  feedplan sim examples/site.yaml --listen 127.0.0.1:10161 --v3-user sim --v3-auth SHA --v3-priv AES
+  feedplan sim --replay recordings/
+  feedplan sim ctl cut source:A
+  feedplan sim ctl ats-fail ats-r07
+  feedplan sim ctl slow r01-a 300ms
+  feedplan sim ctl status
+
+While it runs, each PDU and ATS answers SNMP v1/v2c with its name as the
+community, and v3 with its name as the context. Faults are injected with
+'feedplan sim ctl' (run 'feedplan sim ctl -h' for the list).
+
+v3 keys come from the environment (FEEDPLAN_SIM_AUTH_KEY,
+FEEDPLAN_SIM_PRIV_KEY) so that they do not show in the process list.
+`
+
+// defaultControlFile is where a running simulator leaves its control
+// address and token (mode 0600) for 'feedplan sim ctl'.
+func defaultControlFile() string {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, fmt.Sprintf("feedplan-sim-%d.json", os.Getuid()))
+}
+
+type controlFile struct {
+	URL   string `json:"url"`
+	Token string `json:"token"`
+}
+
+func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "ctl" {
+		return cmdSimCtl(ctx, args[1:], stdout, stderr)
+	}
+	fs := newFlags("sim", "SITE.yaml [flags] | --replay DIR [flags] | ctl OP [TARGET] [VALUE]", simExamples, stderr)
+	listen := fs.String("listen", "127.0.0.1:1161", "UDP address the agent answers on (loopback)")
+	replayDir := fs.String("replay", "", "serve the .snmprec recordings in `DIR` instead of a site (community = file name)")
+	control := fs.String("control", "127.0.0.1:0", "address of the fault-injection API (loopback)")
+	ctlFile := fs.String("control-file", defaultControlFile(), "where to write the control API's address and token (mode 0600)")
+	stateDir := fs.String("state-dir", "", "keep the agent's SNMPv3 engine boots here across restarts")
+	seed := fs.Int64("seed", 1, "noise seed: the same seed gives the same readings")
+	user := fs.String("v3-user", "", "an SNMPv3 user to accept (keys from FEEDPLAN_SIM_AUTH_KEY / FEEDPLAN_SIM_PRIV_KEY)")
+	auth := fs.String("v3-auth", "SHA", "v3 authentication: SHA, SHA256, SHA512, MD5, or none")
+	priv := fs.String("v3-priv", "AES", "v3 privacy: AES, AES256, DES, or none")
+	verbose := fs.Bool("v", false, "log every request")
+	var pos []string
+	var code int
+	var ok bool
+	if pos, code, ok = parseArgs(fs, args, -1, stderr); !ok {
+		return code
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	var users []agent.User
+	if *user != "" {
+		u := agent.User{Name: *user}
+		if *auth != "none" {
+			u.Auth, u.AuthKey = strings.ToUpper(*auth), os.Getenv("FEEDPLAN_SIM_AUTH_KEY")
+			if len(u.AuthKey) < 8 {
+				fmt.Fprintln(stderr, "feedplan sim: --v3-user with authentication needs FEEDPLAN_SIM_AUTH_KEY (8 characters or more)")
+				return exitBadInput
+			}
+		}
+		if *priv != "none" && *auth != "none" {
+			u.Priv, u.PrivKey = strings.ToUpper(*priv), os.Getenv("FEEDPLAN_SIM_PRIV_KEY")
+			if len(u.PrivKey) < 8 {
+				fmt.Fprintln(stderr, "feedplan sim: --v3-priv needs FEEDPLAN_SIM_PRIV_KEY (8 characters or more), or --v3-priv none")
+				return exitBadInput
+			}
+		}
+		users = append(users, u)
+	}
+	bootsFile := ""
+	if *stateDir != "" {
+		if err := os.MkdirAll(*stateDir, 0o700); err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			return exitBadInput
+		}
+		bootsFile = filepath.Join(*stateDir, "engine-boots")
+	}
+
+	var views map[string]mib.View
+	var model *simulator.Model
+	switch {
+	case *replayDir != "" && len(pos) == 0:
+		tables, err := replay.LoadDir(*replayDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			return exitBadInput
+		}
+		if len(tables) == 0 {
+			fmt.Fprintf(stderr, "feedplan sim: no .snmprec files in %s\n", *replayDir)
+			return exitBadInput
+		}
+		views = make(map[string]mib.View, len(tables))
+		for name, t := range tables {
+			views[name] = t
+		}
+	case *replayDir == "" && len(pos) == 1:
+		site, ok := loadSite(pos[0], stderr)
+		if !ok {
+			return exitBadInput
+		}
+		var err error
+		model, err = simulator.New(simulator.Options{Site: site, Seed: *seed})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			return exitBadInput
+		}
+		views = make(map[string]mib.View)
+		for _, name := range model.Devices() {
+			v, _ := model.Device(name)
+			views[name] = v
+		}
+	default:
+		fmt.Fprintln(stderr, "feedplan sim: give a site file, or --replay DIR (not both)")
+		fs.Usage()
+		return exitBadInput
+	}
+
+	ag, err := agent.New(agent.Options{
+		Listen: *listen,
+		Resolve: func(community, context string) (mib.View, bool) {
+			name := community
+			if context != "" {
+				name = context
+			}
+			v, ok := views[name]
+			return v, ok
+		},
+		Users:     users,
+		BootsFile: bootsFile,
+		Logger:    log.With("component", "agent"),
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+		return exitBadInput
+	}
+	printSimBanner(stdout, ag.Addr().String(), views, model, users)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- ag.Run(ctx) }()
+	running := 1
+	if model != nil {
+		ctl, err := simulator.NewControl(model, simulator.ControlOptions{Listen: *control, Logger: log.With("component", "control")})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			cancel()
+			<-errc
+			return exitBadInput
+		}
+		if err := writeControlFile(*ctlFile, controlFile{URL: "http://" + ctl.Addr(), Token: ctl.Token()}); err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			cancel()
+			<-errc
+			return exitBadInput
+		}
+		defer os.Remove(*ctlFile)
+		fmt.Fprintf(stdout, "Faults: feedplan sim ctl OP … (control API on http://%s; its token is in %s)\n", ctl.Addr(), *ctlFile)
+		go func() { errc <- ctl.Run(ctx) }()
+		running++
+	}
+	fmt.Fprintln(stdout, "Running; Ctrl-C stops.")
+	var firstErr error
+	for i := 0; i < running; i++ {
+		if err := <-errc; err != nil && firstErr == nil && !errors.Is(err, context.Canceled) {
+			firstErr = err
+			cancel()
+		}
+	}
+	if firstErr != nil {
+		fmt.Fprintf(stderr, "feedplan sim: %v\n", firstErr)
+		return exitBadInput
+	}
+	return exitOK
+}
+
+func printSimBanner(w io.Writer, addr string, views map[string]mib.View, model *simulator.Model, users []agent.User) {
+	names := make([]string, 0, len(views))
+	if model != nil {
+		names = model.Devices()
+	} else {
+		for n := range views {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+	}
+	fmt.Fprintf(w, "feedplan sim: %d devices answer SNMP on udp %s (v1/v2c: community = device name", len(names), addr)
+	if len(users) > 0 {
+		fmt.Fprintf(w, "; v3: user %s, context = device name", users[0].Name)
+	}
+	fmt.Fprintln(w, ")")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  DEVICE\tPROFILE\tCOMMUNITY")
+	for _, n := range names {
+		prof := "recording"
+		if model != nil {
+			v, _ := model.Device(n)
+			prof = v.Profile()
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", n, prof, n)
+	}
+	tw.Flush()
+	if len(names) > 0 {
+		host, port := addr, ""
+		if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+			host, port = addr[:i], addr[i+1:]
+		}
+		fmt.Fprintf(w, "Walk one:\n  snmpwalk -v2c -c %s -On %s:%s .1.3.6.1\n", names[0], host, port)
+		if len(users) > 0 {
+			u := users[0]
+			fmt.Fprintf(w, "  snmpwalk -v3 -l %s -u %s -a %s -A \"$FEEDPLAN_SIM_AUTH_KEY\" -x %s -X \"$FEEDPLAN_SIM_PRIV_KEY\" -n %s -On %s:%s .1.3.6.1\n",
+				secLevel(u), u.Name, netSNMPAuth(u.Auth), u.Priv, names[0], host, port)
+		}
+	}
+}
+
+func secLevel(u agent.User) string {
+	switch {
+	case u.Priv != "":
+		return "authPriv"
+	case u.Auth != "":
+		return "authNoPriv"
+	}
+	return "noAuthNoPriv"
+}
+
+// netSNMPAuth spells an auth protocol as net-snmp's -a wants it.
+func netSNMPAuth(a string) string {
+	if strings.HasPrefix(a, "SHA") && len(a) > 3 {
+		return "SHA-" + a[3:]
+	}
+	return a
+}
+
+func writeControlFile(path string, cf controlFile) error {
+	b, err := json.Marshal(cf)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("writing the control file: %w", err)
+	}
+	return os.Rename(tmp, path)
+}
+
+const simCtlExamples = `  feedplan sim ctl cut source:A
+  feedplan sim ctl restore source:A
+  feedplan sim ctl ats-fail ats-r07
+  feedplan sim ctl psu-fail db-1:2
+  feedplan sim ctl overdraw st-1 1.4
+  feedplan sim ctl slow r01-a 300ms
+  feedplan sim ctl status
+`
+
+func cmdSimCtl(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var ops strings.Builder
+	for _, o := range simulator.Ops {
+		fmt.Fprintf(&ops, "  %-9s %-14s %s\n", o.Op, o.Args, o.Does)
+	}
+	fs := newFlags("sim ctl", "OP [TARGET] [VALUE]", simCtlExamples+"\nOps:\n  status                   show the fault state\n"+ops.String(), stderr)
+	ctlFile := fs.String("control-file", defaultControlFile(), "the control file a running 'feedplan sim' wrote")
+	pos, code, ok := parseArgs(fs, args, -1, stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) == 0 || len(pos) > 3 {
+		fs.Usage()
+		return exitBadInput
+	}
+	b, err := os.ReadFile(*ctlFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan sim ctl: no running simulator found (%v); start one with 'feedplan sim SITE.yaml'\n", err)
+		return exitBadInput
+	}
+	var cf controlFile
+	if err := json.Unmarshal(b, &cf); err != nil {
+		fmt.Fprintf(stderr, "feedplan sim ctl: %s: %v\n", *ctlFile, err)
+		return exitBadInput
+	}
+	method, body := http.MethodGet, []byte(nil)
+	if pos[0] != "status" {
+		cmd := simulator.Command{Op: pos[0]}
+		if len(pos) > 1 {
+			cmd.Target = pos[1]
+		}
+		if len(pos) > 2 {
+			cmd.Value = pos[2]
+		}
+		method, body = http.MethodPost, mustJSON(cmd)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, cf.URL+"/v1/faults", bytes.NewReader(body))
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan sim ctl: %v\n", err)
+		return exitBadInput
+	}
+	req.Header.Set("Authorization", "Bearer "+cf.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan sim ctl: the simulator does not answer at %s: %v\n", cf.URL, err)
+		return exitBadInput
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(out, &e) == nil && e.Error != "" {
+			fmt.Fprintf(stderr, "feedplan sim ctl: %s\n", e.Error)
+		} else {
+			fmt.Fprintf(stderr, "feedplan sim ctl: %s: %s\n", resp.Status, strings.TrimSpace(string(out)))
+		}
+		return exitBadInput
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, out, "", "  ") == nil {
+		out = pretty.Bytes()
+	}
+	stdout.Write(out)
+	fmt.Fprintln(stdout)
+	return exitOK
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
