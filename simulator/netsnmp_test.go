@@ -75,7 +75,9 @@ func snmpInt(t *testing.T, out string) int {
 func TestNetSNMPSeesFaults(t *testing.T) {
 	m, _, _ := exampleModel(t)
 	addr := serveModel(t, m, []agent.User{{Name: "tech", Auth: "SHA", AuthKey: "authpass1", Priv: "AES", PrivKey: "privpass1"}})
-	v2 := func(community string) []string { return []string{"-v2c", "-c", community, "-On", "-r", "1", "-t", "2", addr} }
+	v2 := func(community string) []string {
+		return []string{"-v2c", "-c", community, "-On", "-r", "1", "-t", "2", addr}
+	}
 	phase := oids.RPDU2PhaseStatusCurrent + ".1"
 
 	out, err := netSNMP(t, "snmpget", append(v2("r01-b"), phase)...)
