@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"net"
 	"slices"
 	"sort"
 	"strconv"
@@ -532,3 +533,79 @@ func (v *View) Behaviour() (time.Duration, bool) {
 }
 
 var _ mib.View = (*View)(nil)
+
+// Endpoint is where one device answers when every device has an address
+// of its own.
+type Endpoint struct {
+	Device      string
+	Addr        string   // host:port on loopback
+	Communities []string // the device's name, and its inventory community if it has one
+}
+
+// Endpoints gives each PDU and ATS an address of its own: its inventory
+// SNMP address when that is on loopback, else the next free 127.0.1.x.
+// port is used where the inventory gives none.
+func (m *Model) Endpoints(port int) ([]Endpoint, error) {
+	used := map[string]bool{}
+	var out []Endpoint
+	next := 1
+	alloc := func() string {
+		for {
+			ip := fmt.Sprintf("127.0.%d.%d", 1+next/250, 1+next%250)
+			next++
+			if !used[ip] {
+				return ip
+			}
+		}
+	}
+	type dev struct {
+		name string
+		snmp *inventory.SNMP
+	}
+	var devs []dev
+	for _, p := range m.site.PDUs {
+		devs = append(devs, dev{p.Name, p.SNMP})
+	}
+	for _, a := range m.site.ATS {
+		devs = append(devs, dev{a.Name, a.SNMP})
+	}
+	hosts := make([]string, len(devs))
+	ports := make([]int, len(devs))
+	for i, d := range devs {
+		ports[i] = port
+		if d.snmp == nil {
+			continue
+		}
+		host, p := d.snmp.Address, ""
+		if h, pp, err := net.SplitHostPort(d.snmp.Address); err == nil {
+			host, p = h, pp
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() && ip.To4() != nil {
+			key := host + ":" + p
+			if used[key] {
+				return nil, fmt.Errorf("%s and another device share the address %s", d.name, d.snmp.Address)
+			}
+			used[key], used[host] = true, true
+			hosts[i] = host
+			if p != "" {
+				n, err := strconv.Atoi(p)
+				if err != nil {
+					return nil, fmt.Errorf("%s: snmp address %q: bad port", d.name, d.snmp.Address)
+				}
+				ports[i] = n
+			}
+		}
+	}
+	for i, d := range devs {
+		if hosts[i] == "" {
+			hosts[i] = alloc()
+			used[hosts[i]] = true
+		}
+		e := Endpoint{Device: d.name, Addr: net.JoinHostPort(hosts[i], strconv.Itoa(ports[i])), Communities: []string{d.name}}
+		if d.snmp != nil && d.snmp.Community != "" {
+			e.Communities = append(e.Communities, d.snmp.Community.Reveal())
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -275,3 +275,29 @@ func TestControlAPI(t *testing.T) {
 		t.Errorf("POST of 128 KiB of junk = %d; want 400", code)
 	}
 }
+
+func TestEndpoints(t *testing.T) {
+	m, site, _ := exampleModel(t)
+	eps, err := m.Endpoints(1161)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eps) != len(site.PDUs)+len(site.ATS) {
+		t.Fatalf("Endpoints = %d; want one per PDU and ATS (%d)", len(eps), len(site.PDUs)+len(site.ATS))
+	}
+	seen := map[string]string{}
+	for _, ep := range eps {
+		if prev, dup := seen[ep.Addr]; dup {
+			t.Errorf("%s and %s share %s", prev, ep.Device, ep.Addr)
+		}
+		seen[ep.Addr] = ep.Device
+		if !strings.HasPrefix(ep.Addr, "127.") {
+			t.Errorf("%s at %s; want a loopback address", ep.Device, ep.Addr)
+		}
+	}
+	// The inventory's own address and community are used: r01-a is at
+	// 127.0.0.11 with community suite14-ro.
+	if eps[0].Device != "r01-a" || eps[0].Addr != "127.0.0.11:1161" || len(eps[0].Communities) != 2 || eps[0].Communities[1] != "suite14-ro" {
+		t.Errorf("Endpoints()[0] = %+v; want r01-a at 127.0.0.11:1161 answering r01-a and suite14-ro", eps[0])
+	}
+}

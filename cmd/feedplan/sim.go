@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,6 +71,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	auth := fs.String("v3-auth", "SHA", "v3 authentication: SHA, SHA256, SHA512, MD5, or none")
 	priv := fs.String("v3-priv", "AES", "v3 privacy: AES, AES256, DES, or none")
 	verbose := fs.Bool("v", false, "log every request")
+	perDevice := fs.Bool("per-device", false, "give every device an address of its own: its inventory SNMP address when on loopback, else 127.0.1.x, at --listen's port unless the inventory names one")
 	var pos []string
 	var code int
 	var ok bool
@@ -147,43 +151,101 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 
-	ag, err := agent.New(agent.Options{
-		Listen: *listen,
-		Resolve: func(community, context string) (mib.View, bool) {
+	// One agent on one port for every device (community or context picks
+	// the device), or, with --per-device, one agent per device.
+	type served struct {
+		ag   *agent.Agent
+		name string
+	}
+	var agents []served
+	closeAll := func() {
+		for _, a := range agents {
+			a.ag.Close()
+		}
+	}
+	newAgent := func(listen string, resolve func(community, context string) (mib.View, bool), boots string, name string) error {
+		ag, err := agent.New(agent.Options{Listen: listen, Resolve: resolve, Users: users, BootsFile: boots, Logger: log.With("component", "agent")})
+		if err != nil {
+			return err
+		}
+		agents = append(agents, served{ag, name})
+		return nil
+	}
+	if *perDevice {
+		if model == nil {
+			fmt.Fprintln(stderr, "feedplan sim: --per-device needs a site, not --replay")
+			return exitBadInput
+		}
+		_, portStr, err := net.SplitHostPort(*listen)
+		port, perr := strconv.Atoi(portStr)
+		if err != nil || perr != nil {
+			fmt.Fprintf(stderr, "feedplan sim: --listen %q: want HOST:PORT\n", *listen)
+			return exitBadInput
+		}
+		eps, err := model.Endpoints(port)
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			return exitBadInput
+		}
+		for _, ep := range eps {
+			v := views[ep.Device]
+			communities := ep.Communities
+			boots := ""
+			if bootsFile != "" {
+				boots = bootsFile + "." + ep.Device
+			}
+			err := newAgent(ep.Addr, func(community, context string) (mib.View, bool) {
+				if context == ep.Device || context == "" && community == "" || slices.Contains(communities, community) {
+					return v, true
+				}
+				return nil, false
+			}, boots, ep.Device)
+			if err != nil {
+				closeAll()
+				fmt.Fprintf(stderr, "feedplan sim: %s at %s: %v\n", ep.Device, ep.Addr, err)
+				return exitBadInput
+			}
+		}
+		printPerDeviceBanner(stdout, agents[0].ag, eps, model, users)
+	} else {
+		err := newAgent(*listen, func(community, context string) (mib.View, bool) {
 			name := community
 			if context != "" {
 				name = context
 			}
 			v, ok := views[name]
 			return v, ok
-		},
-		Users:     users,
-		BootsFile: bootsFile,
-		Logger:    log.With("component", "agent"),
-	})
-	if err != nil {
-		fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
-		return exitBadInput
+		}, bootsFile, "")
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
+			return exitBadInput
+		}
+		printSimBanner(stdout, agents[0].ag.Addr().String(), views, model, users)
 	}
-	printSimBanner(stdout, ag.Addr().String(), views, model, users)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errc := make(chan error, 2)
-	go func() { errc <- ag.Run(ctx) }()
-	running := 1
+	errc := make(chan error, len(agents)+1)
+	for _, a := range agents {
+		go func() { errc <- a.ag.Run(ctx) }()
+	}
+	running := len(agents)
 	if model != nil {
 		ctl, err := simulator.NewControl(model, simulator.ControlOptions{Listen: *control, Logger: log.With("component", "control")})
 		if err != nil {
 			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
 			cancel()
-			<-errc
+			for range running {
+				<-errc
+			}
 			return exitBadInput
 		}
 		if err := writeControlFile(*ctlFile, controlFile{URL: "http://" + ctl.Addr(), Token: ctl.Token()}); err != nil {
 			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
 			cancel()
-			<-errc
+			for range running {
+				<-errc
+			}
 			return exitBadInput
 		}
 		defer os.Remove(*ctlFile)
@@ -244,6 +306,22 @@ func printSimBanner(w io.Writer, addr string, views map[string]mib.View, model *
 				secLevel(u), u.Name, netSNMPAuth(u.Auth), u.Priv, names[0], host, port)
 		}
 	}
+}
+
+func printPerDeviceBanner(w io.Writer, first *agent.Agent, eps []simulator.Endpoint, model *simulator.Model, users []agent.User) {
+	fmt.Fprintf(w, "feedplan sim: %d devices, each on an address of its own (v1/v2c community: its name or its inventory community", len(eps))
+	if len(users) > 0 {
+		fmt.Fprintf(w, "; v3: user %s", users[0].Name)
+	}
+	fmt.Fprintln(w, ")")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  DEVICE\tPROFILE\tADDRESS")
+	for _, ep := range eps {
+		v, _ := model.Device(ep.Device)
+		fmt.Fprintf(tw, "  %s\t%s\tudp %s\n", ep.Device, v.Profile(), ep.Addr)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "Walk one:\n  snmpwalk -v2c -c %s -On %s .1.3.6.1\n", eps[0].Device, eps[0].Addr)
 }
 
 func secLevel(u agent.User) string {

@@ -252,7 +252,11 @@ func (p *eaton) Vars(s *PDUState) []mib.Var {
 		o.cell(oids.EPDUGroupChildCount, integer(max(0, g.to-g.from+1)), i...)
 		o.cell(oids.EPDUGroupDesignator, str(fmt.Sprintf("A%d", gi+1)), i...)
 		o.cell(oids.EPDUGroupInputIndex, integer(1), i...)
-		o.cell(oids.EPDUGroupVoltageMeasType, integer(int(voltMeas)), i...)
+		gvm := voltMeas
+		if np == 3 {
+			gvm = oids.EPDUMeasType(int(oids.EPDUPhase1toN) + g.phase - 1)
+		}
+		o.cell(oids.EPDUGroupVoltageMeasType, integer(int(gvm)), i...)
 		o.cell(oids.EPDUGroupVoltage, integer(scale(s.phaseVolts(g.phase), 1000)), i...)
 		o.cell(oids.EPDUGroupVoltageThStatus, integer(int(oids.EPDUThGood)), i...)
 		o.cell(oids.EPDUGroupCurrentCapacity, integer(scale(g.rated, 1000)), i...)

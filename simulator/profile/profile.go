@@ -119,8 +119,10 @@ func (o *out) cell(col string, v mib.Value, index ...uint32) {
 
 // column adds column number n of a table entry at index.
 func (o *out) column(entry string, n uint32, v mib.Value, index ...uint32) {
-	oid := parseOID(entry).Append(n)
-	o.vars = append(o.vars, mib.Var{OID: oid.Append(index...), Value: v})
+	e := parseOID(entry)
+	oid := make(mib.OID, 0, len(e)+1+len(index))
+	oid = append(append(append(oid, e...), n), index...)
+	o.vars = append(o.vars, mib.Var{OID: oid, Value: v})
 }
 
 func integer(i int) mib.Value     { return mib.Integer(clampInt32(i)) }

@@ -268,6 +268,8 @@ func (r *raritan) Vars(s *PDUState) []mib.Var {
 	// The inlet.
 	poles, plug, descr := 2, -1, "IEC 60309 2P+E 6h 32A"
 	switch {
+	case np == 3 && s.RatedAmps <= 16:
+		poles, plug, descr = 4, 27, "IEC 60309 3P+N+E 6h 16A" // plugIEC603095WIRE415V16A
 	case np == 3:
 		poles, plug, descr = 4, 28, "IEC 60309 3P+N+E 6h 32A" // plugIEC603095WIRE415V32A
 	case s.Volts < 200:
