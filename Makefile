@@ -37,8 +37,11 @@ bench: build
 	@/usr/bin/env time -f "  feedplan whatif --cut source:A: %e s, %M KB max RSS" $(BIN) whatif $(BENCH_SITE) --cut source:A > /dev/null || test $$? -le 1
 	@rm -f $(BENCH_SITE)
 
+FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 60s ./inventory
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./inventory
+	$(GO) test -run '^$$' -fuzz FuzzHandlePacket -fuzztime $(FUZZTIME) ./simulator/agent
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./simulator/replay
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo 'gofmt: the files above need formatting'; exit 1; }
