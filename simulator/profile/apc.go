@@ -188,6 +188,8 @@ func (p *apcPDU) Vars(s *PDUState) []mib.Var {
 	o.cell(oids.RPDU2DeviceStatusPowerSupplyAlarm, integer(int(oids.RPDU2PowerSupplyAlarmNormal)), 1)
 	o.cell(oids.RPDU2DeviceStatusPowerSupply1Status, integer(int(oids.RPDU2PowerSupplyNormal)), 1)
 	o.cell(oids.RPDU2DeviceStatusPowerSupply2Status, integer(int(p.f.ps2)), 1)
+	// A date where the recordings show one (AP8959EU3, AP8853), else the
+	// NMC's "notsupported " (AP7900B, APDU9959EU3).
 	outletsEnergyStart := str("notsupported ")
 	if p.f.outletMetered || !p.f.nmc3 && !p.f.noPowerMeter {
 		outletsEnergyStart = str(apcDate(start))

@@ -10,9 +10,10 @@ import (
 	"feedplan/simulator/mib"
 )
 
-// serveAgent serves tables with the real simulator/agent (v2c by
-// community). serve switches to it by calling it instead of standInAgent.
-func serveAgent(t testing.TB, tables map[string]*mib.Table) string {
+// serve serves tables with the real simulator/agent, each under its
+// community (v2c), on a free loopback port, and returns its address; it
+// stops when the test ends.
+func serve(t testing.TB, tables map[string]*mib.Table) string {
 	t.Helper()
 	a, err := agent.New(agent.Options{
 		Resolve: func(community, context string) (mib.View, bool) {

@@ -32,6 +32,8 @@ type edgeCase struct {
 	ours, why string
 }
 
+const exceptionInWalk = "a GETNEXT response carries the next variable with a value, never an exception (RFC 3416 4.2.2)"
+
 const lenient = "Python's int() leniency, not a format anyone writes; refused rather than guessed"
 
 var edgeCases = []edgeCase{
@@ -111,9 +113,12 @@ var edgeCases = []edgeCase{
 	{name: "null with value", line: "5|x", snmpsimd: eom, err: "NULL takes no value"},
 	{name: "null hex", line: "5x|", snmpsimd: "NULL", err: "the x suffix is only for",
 		why: "hex makes no sense for NULL, and crashes snmpsimd on the numeric types"},
-	{name: "noSuchObject", line: "128|", snmpsimd: "No Such Object available on this agent at this OID"},
-	{name: "noSuchInstance", line: "129|", snmpsimd: "No Such Instance currently exists at this OID"},
-	{name: "endOfMibView", line: "130|", snmpsimd: eom},
+	// A recorded exception is served to a GET; a walk (GETNEXT) passes over
+	// it to the next variable, as RFC 3416 4.2.2 wants, where snmpsimd
+	// answers GETNEXT with the exception itself.
+	{name: "noSuchObject", line: "128|", snmpsimd: "No Such Object available on this agent at this OID", ours: "INTEGER: 7", why: exceptionInWalk},
+	{name: "noSuchInstance", line: "129|", snmpsimd: "No Such Instance currently exists at this OID", ours: "INTEGER: 7", why: exceptionInWalk},
+	{name: "endOfMibView", line: "130|", snmpsimd: eom, ours: "INTEGER: 7", why: exceptionInWalk},
 	{name: "noSuchObject with value", line: "128|x", snmpsimd: eom, err: "noSuchObject takes no value"},
 
 	// OID values: pyasn1 drops empty arcs; unencodable ones make snmpsimd

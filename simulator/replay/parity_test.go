@@ -336,6 +336,17 @@ func TestReplayParity(t *testing.T) {
 				if want.exit != 0 || want.stderr != "" {
 					t.Fatalf("%s on snmpsimd: exit %d: %s", tool, want.exit, want.stderr)
 				}
+				if tool == "snmpbulkwalk" {
+					// RFC 3416 4.2.3 lets an agent stop a GETBULK after a
+					// repetition of only endOfMibView; ours does, snmpsimd
+					// fills every repetition, so snmpbulkwalk prints a
+					// different number of end-of-view lines. Everything
+					// before them must be identical, and both must end.
+					if !strings.Contains(got.stdout, endOfView) || !strings.Contains(want.stdout, endOfView) {
+						t.Errorf("%s -c %s: a side does not reach the end of the view", tool, community)
+					}
+					want.stdout, got.stdout = dropEndOfView(want.stdout), dropEndOfView(got.stdout)
+				}
 				if got != want {
 					t.Errorf("%s -c %s: ours (exit %d, stderr %q) differs from snmpsimd (exit %d):\n%s",
 						tool, community, got.exit, got.stderr, want.exit, firstDiff(want.stdout, got.stdout))
@@ -348,6 +359,20 @@ func TestReplayParity(t *testing.T) {
 			}
 		})
 	}
+}
+
+// endOfView is how net-snmp prints an endOfMibView varbind.
+const endOfView = "No more variables left in this MIB View"
+
+// dropEndOfView removes the end-of-view lines of a walk.
+func dropEndOfView(out string) string {
+	var keep []string
+	for _, l := range strings.SplitAfter(out, "\n") {
+		if !strings.Contains(l, endOfView) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "")
 }
 
 // firstDiff shows where two walk outputs part, with a little context.
