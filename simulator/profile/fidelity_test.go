@@ -114,7 +114,7 @@ func merge(ms ...map[string]check) map[string]check {
 func TestFidelity(t *testing.T) {
 	for _, tc := range fidelityCases() {
 		t.Run(tc.file, func(t *testing.T) {
-			rec := readSnmprec(t, filepath.Join("testdata", tc.file+".snmprec"))
+			rec := readSnmprec(t, filepath.Join(recordings, tc.file+".snmprec"))
 			var vars []mib.Var
 			var label string
 			if tc.pdu != nil {

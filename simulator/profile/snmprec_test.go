@@ -1,33 +1,26 @@
 package profile
 
 import (
-	"bufio"
-	"encoding/hex"
 	"os"
-	"strconv"
+	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/gosnmp/gosnmp"
-
 	"feedplan/simulator/mib"
+	"feedplan/simulator/replay"
 )
 
-// recording is a .snmprec file read for the tests (the simulator's
-// replayer has its own reader; the tests do not depend on it).
+// recordings holds the real devices' .snmprec files (one copy for the
+// replayer's tests and these).
+const recordings = "../replay/testdata/recordings"
+
+// recording is a .snmprec file, loaded by the replayer.
 type recording struct {
 	vars  []mib.Var
 	byOID map[string]mib.Value
 }
 
-// snmprecTags maps the recordings' tags (BER class+form+number) to types.
-var snmprecTags = map[string]gosnmp.Asn1BER{
-	"2": gosnmp.Integer, "4": gosnmp.OctetString, "5": gosnmp.Null, "6": gosnmp.ObjectIdentifier,
-	"64": gosnmp.IPAddress, "65": gosnmp.Counter32, "66": gosnmp.Gauge32, "67": gosnmp.TimeTicks, "70": gosnmp.Counter64,
-}
-
-// readSnmprec reads OID|TAG|VALUE lines: tags 2, 4 (4x hex), 5, 6, 64,
-// 65, 66, 67 and 70, as NOTES §3 describes them.
+// readSnmprec loads a recording with replay.Load.
 func readSnmprec(t *testing.T, path string) *recording {
 	t.Helper()
 	f, err := os.Open(path)
@@ -35,70 +28,13 @@ func readSnmprec(t *testing.T, path string) *recording {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r := &recording{byOID: map[string]mib.Value{}}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		parts := strings.SplitN(line, "|", 3)
-		if len(parts) != 3 {
-			t.Fatalf("%s:%d: want OID|TAG|VALUE, got %q", path, n, line)
-		}
-		oid, err := mib.ParseOID(parts[0])
-		if err != nil {
-			t.Fatalf("%s:%d: %v", path, n, err)
-		}
-		tag, hexed := parts[1], false
-		if t2, ok := strings.CutSuffix(tag, "x"); ok {
-			tag, hexed = t2, true
-		}
-		typ, ok := snmprecTags[tag]
-		if !ok {
-			t.Fatalf("%s:%d: tag %q is not one this reader knows", path, n, parts[1])
-		}
-		raw := parts[2]
-		if hexed {
-			b, err := hex.DecodeString(raw)
-			if err != nil {
-				t.Fatalf("%s:%d: hex value: %v", path, n, err)
-			}
-			raw = string(b)
-		}
-		v := mib.Value{Type: typ}
-		switch typ {
-		case gosnmp.Integer:
-			i, err := strconv.Atoi(raw)
-			if err != nil {
-				t.Fatalf("%s:%d: INTEGER %q: %v", path, n, raw, err)
-			}
-			v.Value = i
-		case gosnmp.Counter32, gosnmp.Gauge32, gosnmp.TimeTicks:
-			u, err := strconv.ParseUint(raw, 10, 32)
-			if err != nil {
-				t.Fatalf("%s:%d: %v %q: %v", path, n, typ, raw, err)
-			}
-			v.Value = uint32(u)
-		case gosnmp.Counter64:
-			u, err := strconv.ParseUint(raw, 10, 64)
-			if err != nil {
-				t.Fatalf("%s:%d: Counter64 %q: %v", path, n, raw, err)
-			}
-			v.Value = u
-		case gosnmp.OctetString:
-			v.Value = []byte(raw)
-		case gosnmp.ObjectIdentifier:
-			v.Value = "." + strings.TrimPrefix(raw, ".")
-		case gosnmp.IPAddress:
-			v.Value = raw
-		}
-		r.vars = append(r.vars, mib.Var{OID: oid, Value: v})
-		r.byOID[oid.String()] = v
-	}
-	if err := sc.Err(); err != nil {
+	tab, err := replay.Load(f, path)
+	if err != nil {
 		t.Fatal(err)
+	}
+	r := &recording{vars: tab.Vars(), byOID: map[string]mib.Value{}}
+	for _, v := range r.vars {
+		r.byOID[v.OID.String()] = v.Value
 	}
 	if len(r.vars) == 0 {
 		t.Fatalf("%s: no variables", path)
@@ -135,7 +71,7 @@ func number(v mib.Value) (float64, bool) {
 }
 
 func TestReadSnmprec(t *testing.T) {
-	r := readSnmprec(t, "testdata/apc_ap7900b.snmprec")
+	r := readSnmprec(t, filepath.Join(recordings, "apc_ap7900b.snmprec"))
 	for _, tc := range []struct {
 		oid  string
 		want mib.Value
