@@ -216,6 +216,48 @@ func BenchmarkSimStartup5kPDUs(b *testing.B) {
 	b.ReportMetric(ms(serve), "agent+get-ms/op")
 }
 
+// BenchmarkSimGetSweep5kPDUs is a poller's view of the 5,000-PDU site:
+// benchClients concurrent clients GET sysDescr.0 of every PDU in turn
+// (the community changes per request), so that every PDU's values are
+// rendered again each second, as the model's refresh wants, while the
+// clients go round.
+func BenchmarkSimGetSweep5kPDUs(b *testing.B) {
+	var buf bytes.Buffer
+	if err := inventory.Generate(&buf, inventory.GenOptions{Devices: 50000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	site, err := inventory.Parse("bench-50k.yaml", buf.Bytes())
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := simulator.New(simulator.Options{Site: site, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := benchServe(b, benchModelResolver(m))
+	var names []string
+	for _, p := range site.PDUs {
+		names = append(names, p.Name)
+	}
+	var turn atomic.Int64
+	oid := []string{oids.SysDescr + ".0"}
+	rate := benchLoad(b, addr, names[0], benchClients, func() func(*gosnmp.GoSNMP) error {
+		return func(g *gosnmp.GoSNMP) error {
+			g.Community = names[int(turn.Add(1))%len(names)]
+			p, err := g.Get(oid)
+			if err != nil {
+				return fmt.Errorf("%s: %w", g.Community, err)
+			}
+			if p.Error != gosnmp.NoError || len(p.Variables) != 1 {
+				return fmt.Errorf("%s: GET %s = %v %+v; want one variable", g.Community, oid[0], p.Error, p.Variables)
+			}
+			return nil
+		}
+	})
+	b.ReportMetric(rate, "gets/s")
+	b.ReportMetric(float64(len(names)), "PDUs")
+}
+
 // benchExampleSite serves the example site's model (on the real clock,
 // so values are rendered again every second as in 'feedplan sim').
 func benchExampleSite(b *testing.B) string {

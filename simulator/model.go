@@ -49,6 +49,7 @@ type Model struct {
 	energy  map[string]*energy
 	views   map[string]*View
 	order   []string
+	subs    []func(Event)
 }
 
 // Faults is the injected fault state; the zero value is a healthy site.
@@ -138,12 +139,92 @@ func (f Faults) clone() Faults {
 // state is invalid (an unknown element, device or value) nothing changes.
 func (m *Model) Update(fn func(*Faults) error) error {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	f := m.faults.clone()
 	if err := fn(&f); err != nil {
+		m.mu.Unlock()
 		return err
 	}
-	return m.applyLocked(f)
+	before := m.snapshotLocked()
+	if err := m.applyLocked(f); err != nil {
+		m.mu.Unlock()
+		return err
+	}
+	events := m.diffLocked(before)
+	subs := slices.Clone(m.subs)
+	m.mu.Unlock()
+	for _, ev := range events {
+		for _, fn := range subs {
+			fn(ev)
+		}
+	}
+	return nil
+}
+
+// Event is a change a real device would announce with a trap.
+type Event struct {
+	Device string
+	Kind   string // "outlet" (switched on or off), "ats-source" (transferred), "ats-redundancy" (an input lost or back), "reboot"
+	Outlet int    // for "outlet": 1-based
+	On     bool   // for "outlet": switched on; for "ats-redundancy": redundancy restored
+	Source int    // for "ats-source": the input now selected (0 A, 1 B; -1 dark)
+}
+
+// Subscribe calls fn, outside the model's lock and in order, for every
+// event that follows a change of the fault state. fn must not block long.
+func (m *Model) Subscribe(fn func(Event)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.subs = append(m.subs, fn)
+}
+
+// devState is what events are derived from.
+type devState struct {
+	outletOff map[string]bool
+	atsSel    map[string]int
+	atsBoth   map[string]bool
+	rebooted  map[string]time.Time
+}
+
+func (m *Model) snapshotLocked() devState {
+	d := devState{outletOff: map[string]bool{}, atsSel: map[string]int{}, atsBoth: map[string]bool{}, rebooted: maps.Clone(m.faults.Rebooted)}
+	for _, o := range m.faults.OutletOff {
+		d.outletOff[o] = true
+	}
+	if m.flow != nil {
+		for _, a := range m.site.ATS {
+			af, _ := m.flow.ATS(a.Name)
+			d.atsSel[a.Name] = af.Selected
+			d.atsBoth[a.Name] = af.InputLive[0] && af.InputLive[1]
+		}
+	}
+	return d
+}
+
+func (m *Model) diffLocked(before devState) []Event {
+	after := m.snapshotLocked()
+	var evs []Event
+	for _, p := range m.site.PDUs {
+		for n := 1; n <= p.Outlets; n++ {
+			key := p.Name + ":" + strconv.Itoa(n)
+			if before.outletOff[key] != after.outletOff[key] {
+				evs = append(evs, Event{Device: p.Name, Kind: "outlet", Outlet: n, On: !after.outletOff[key]})
+			}
+		}
+	}
+	for _, a := range m.site.ATS {
+		if before.atsSel[a.Name] != after.atsSel[a.Name] {
+			evs = append(evs, Event{Device: a.Name, Kind: "ats-source", Source: after.atsSel[a.Name]})
+		}
+		if before.atsBoth[a.Name] != after.atsBoth[a.Name] {
+			evs = append(evs, Event{Device: a.Name, Kind: "ats-redundancy", On: after.atsBoth[a.Name]})
+		}
+	}
+	for _, name := range m.order {
+		if !before.rebooted[name].Equal(after.rebooted[name]) {
+			evs = append(evs, Event{Device: name, Kind: "reboot"})
+		}
+	}
+	return evs
 }
 
 func (m *Model) apply(f Faults) error {

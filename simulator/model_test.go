@@ -301,3 +301,31 @@ func TestEndpoints(t *testing.T) {
 		t.Errorf("Endpoints()[0] = %+v; want r01-a at 127.0.0.11:1161 answering r01-a and suite14-ro", eps[0])
 	}
 }
+
+func TestModelEvents(t *testing.T) {
+	m, _, _ := exampleModel(t)
+	var got []simulator.Event
+	m.Subscribe(func(ev simulator.Event) { got = append(got, ev) })
+	a, _ := m.Device("r02-a")
+	if _, err := a.Set([]mib.Var{{OID: mib.MustOID(oids.RPDU2OutletSwitchedControlCommand + ".5"), Value: mib.Integer(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Do(simulator.Command{Op: "cut", Target: "source:A"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []simulator.Event{
+		{Device: "r02-a", Kind: "outlet", Outlet: 5, On: false},
+		{Device: "ats-r03", Kind: "ats-source", Source: 1},
+		{Device: "ats-r03", Kind: "ats-redundancy", On: false},
+		{Device: "ats-r07", Kind: "ats-source", Source: 1},
+		{Device: "ats-r07", Kind: "ats-redundancy", On: false},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("events = %+v; want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("event %d = %+v; want %+v", i, got[i], want[i])
+		}
+	}
+}
