@@ -54,16 +54,17 @@ type Model struct {
 
 // Faults is the injected fault state; the zero value is a healthy site.
 type Faults struct {
-	Cut       []string             `json:"cut"`                 // elements cut or tripped: "source:A", "circuit:B-04"
-	ATSFail   []string             `json:"ats_fail"`            // ATS units that will not transfer
-	PSUFail   []string             `json:"psu_fail"`            // "device:psu": a supply that silently stops drawing
-	Overdraw  map[string]float64   `json:"overdraw,omitempty"`  // device → factor of its normal draw
-	Slow      map[string]string    `json:"slow,omitempty"`      // PDU/ATS → delay per request ("300ms")
-	Drop      map[string]float64   `json:"drop,omitempty"`      // PDU/ATS → share of requests dropped
-	Dead      []string             `json:"dead"`                // PDU/ATS agents that do not answer
-	OutletOff []string             `json:"outlet_off"`          // "pdu:outlet" switched off over SNMP
-	Preferred map[string]int       `json:"preferred,omitempty"` // ATS → preferred input set over SNMP (0 A, 1 B)
-	Rebooted  map[string]time.Time `json:"rebooted,omitempty"`  // device agent → when it last rebooted
+	Cut       []string             `json:"cut"`                    // elements cut or tripped: "source:A", "circuit:B-04"
+	ATSFail   []string             `json:"ats_fail"`               // ATS units that will not transfer
+	PSUFail   []string             `json:"psu_fail"`               // "device:psu": a supply that silently stops drawing
+	Overdraw  map[string]float64   `json:"overdraw,omitempty"`     // device → factor of its normal draw
+	Slow      map[string]string    `json:"slow,omitempty"`         // PDU/ATS → delay per request ("300ms")
+	Drop      map[string]float64   `json:"drop,omitempty"`         // PDU/ATS → share of requests dropped
+	Dead      []string             `json:"dead"`                   // PDU/ATS agents that do not answer
+	OutletOff []string             `json:"outlet_off"`             // "pdu:outlet" switched off over SNMP
+	Preferred map[string]int       `json:"preferred,omitempty"`    // ATS → preferred input set over SNMP (0 A, 1 B)
+	Rebooted  map[string]time.Time `json:"rebooted,omitempty"`     // device agent → when it last rebooted
+	Names     map[string]string    `json:"outlet_names,omitempty"` // "pdu:outlet" → a name set over SNMP
 }
 
 type energy struct {
@@ -131,7 +132,7 @@ func (f Faults) clone() Faults {
 	c.Cut, c.ATSFail, c.PSUFail = slices.Clone(f.Cut), slices.Clone(f.ATSFail), slices.Clone(f.PSUFail)
 	c.Dead, c.OutletOff = slices.Clone(f.Dead), slices.Clone(f.OutletOff)
 	c.Overdraw, c.Slow, c.Drop = maps.Clone(f.Overdraw), maps.Clone(f.Slow), maps.Clone(f.Drop)
-	c.Preferred, c.Rebooted = maps.Clone(f.Preferred), maps.Clone(f.Rebooted)
+	c.Preferred, c.Rebooted, c.Names = maps.Clone(f.Preferred), maps.Clone(f.Rebooted), maps.Clone(f.Names)
 	return c
 }
 
@@ -447,6 +448,9 @@ func (v *View) pduStateLocked(now time.Time) *profile.PDUState {
 		if o.Device != "" {
 			s.OutletNames[i] = fmt.Sprintf("%s psu%d", o.Device, o.PSU)
 		}
+		if name, ok := m.faults.Names[p.Name+":"+strconv.Itoa(n)]; ok {
+			s.OutletNames[i] = name
+		}
 		if !o.Live || o.Amps == 0 {
 			continue
 		}
@@ -574,6 +578,12 @@ func (v *View) applyAction(f *Faults, a profile.Action) {
 	}
 	for _, n := range outlets {
 		key := v.name + ":" + strconv.Itoa(n)
+		if a.Name != "" && a.Outlet > 0 {
+			if f.Names == nil {
+				f.Names = map[string]string{}
+			}
+			f.Names[key] = a.Name
+		}
 		switch a.Command {
 		case "off":
 			if !slices.Contains(f.OutletOff, key) {

@@ -329,3 +329,15 @@ func TestModelEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestModelRenameOutlet(t *testing.T) {
+	m, _, _ := exampleModel(t)
+	a, _ := m.Device("r02-a")
+	oid := oids.RPDU2OutletSwitchedConfigName + ".7"
+	if _, err := a.Set([]mib.Var{{OID: mib.MustOID(oid), Value: mib.String("spare-7")}}); err != nil {
+		t.Fatalf("Set(outlet 7 name) = %v", err)
+	}
+	if got := string(get(t, m, "r02-a", oid).Value.([]byte)); got != "spare-7" {
+		t.Errorf("outlet 7 name after the SET = %q; want spare-7", got)
+	}
+}

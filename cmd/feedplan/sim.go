@@ -206,6 +206,19 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return exitBadInput
 			}
 		}
+		// A simulated reboot of a device restarts its own SNMP engine
+		// (snmpEngineBoots + 1, engine time from 0), as a real card's does.
+		byName := make(map[string]*agent.Agent, len(agents))
+		for _, a := range agents {
+			byName[a.name] = a.ag
+		}
+		model.Subscribe(func(ev simulator.Event) {
+			if ev.Kind == "reboot" {
+				if ag := byName[ev.Device]; ag != nil {
+					ag.Reboot()
+				}
+			}
+		})
 		printPerDeviceBanner(stdout, agents[0].ag, eps, model, users)
 	} else {
 		err := newAgent(*listen, func(community, context string) (mib.View, bool) {
