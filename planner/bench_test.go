@@ -97,3 +97,16 @@ func BenchmarkGraph50k(b *testing.B) {
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 	runtime.KeepAlive(ev)
 }
+
+// BenchmarkFlow50k is the evaluation of cutting feed A (cascade
+// included) without the report: what the simulator pays per change.
+func BenchmarkFlow50k(b *testing.B) {
+	ev := bigEvaluator(b)
+	sc := cut("source:A")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ev.Flow(sc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

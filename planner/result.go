@@ -231,7 +231,30 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 	if r.Cascade == nil {
 		r.Cascade = []Step{}
 	}
-	now := &reasons{g: g, s: s, l: e.l, sc: sc, memo: map[int32]string{}}
+	// Count first and allocate once: a feed cut on a large site reports
+	// tens of thousands of devices, and growing slices of structs with
+	// pointers costs more garbage collection than the evaluation itself.
+	var nAlready, nDown, nRed, nLoss int
+	for di := range g.devices {
+		d := &g.devices[di]
+		switch {
+		case !b.running[di]:
+			nAlready++
+			nLoss += int(d.npsu)
+		case !s.running[di]:
+			nDown++
+			nLoss += int(d.npsu)
+		case s.nlive[di] < b.nlive[di] && s.nlive[di] <= d.min:
+			nRed++
+			nLoss += int(b.nlive[di] - s.nlive[di])
+		}
+	}
+	r.Down, r.Redundancy = make([]DeviceDown, 0, nDown), make([]DeviceRedundancy, 0, nRed)
+	if nAlready > 0 {
+		r.AlreadyDown = make([]DeviceDown, 0, nAlready)
+	}
+	arena := make([]SupplyLoss, 0, nLoss)
+	now := &reasons{g: g, s: s, l: e.l, sc: sc, memo: map[int32]string{}, arena: arena}
 	before := &reasons{g: g, s: b, l: e.l, sc: &Scenario{}, memo: map[int32]string{}}
 	for di := range g.devices {
 		d := &g.devices[di]
@@ -298,12 +321,7 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 		}
 		r.Elements = append(r.Elements, el)
 	}
-	slices.SortFunc(r.Elements, func(x, y ElementLoad) int {
-		if c := cmp.Compare(y.Share(), x.Share()); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.Element.String(), y.Element.String())
-	})
+	sortByShare(r.Elements)
 	return r
 }
 
@@ -316,6 +334,9 @@ type reasons struct {
 	sc    *Scenario
 	memo  map[int32]string
 	arena []SupplyLoss
+
+	lastNode  int32 // a one-entry cache in front of memo
+	lastChain string
 }
 
 // psus explains each dark supply of a device; with base set, only the
@@ -355,7 +376,11 @@ func (r *reasons) psu(k int, o int32) SupplyLoss {
 // chain explains why node i is dark, from i up to the cause:
 // "ats ats-r07 did not transfer (never tested) ← source A cut".
 func (r *reasons) chain(i int32) string {
+	if i == r.lastNode && r.lastChain != "" {
+		return r.lastChain // neighbouring supplies share their bank
+	}
 	if c, ok := r.memo[i]; ok {
+		r.lastNode, r.lastChain = i, c
 		return c
 	}
 	g, s := r.g, r.s
@@ -475,4 +500,41 @@ func (g *Graph) serviceImpact(b, s *state) []ServiceImpact {
 		}
 	}
 	return out
+}
+
+// sortByShare orders element loads most loaded first; ties keep graph
+// order (feeds before panels before circuits …), so the order is the
+// same every run. It sorts positions by precomputed shares: comparing
+// ElementLoads directly costs more than the evaluation on a large site.
+func sortByShare(els []ElementLoad) {
+	type key struct {
+		share float64
+		pos   int
+	}
+	keys := make([]key, len(els))
+	for i := range els {
+		keys[i] = key{els[i].Share(), i}
+	}
+	// Dark elements (share 0) go last in graph order, unsorted.
+	live := keys[:0:0]
+	var dark []key
+	for _, k := range keys {
+		if k.share > 0 {
+			live = append(live, k)
+		} else {
+			dark = append(dark, k)
+		}
+	}
+	keys = append(live, dark...)
+	slices.SortFunc(keys[:len(live)], func(a, b key) int {
+		if c := cmp.Compare(b.share, a.share); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
+	})
+	sorted := make([]ElementLoad, len(els))
+	for i, k := range keys {
+		sorted[i] = els[k.pos]
+	}
+	copy(els, sorted)
 }
