@@ -52,6 +52,25 @@ const (
 	benchWalkStart       = ".1.3"
 )
 
+// benchSite50k is the generated 50,000-device site (5,046 PDUs), made
+// once per test binary: the benchmark functions are called again for
+// every b.N.
+var benchSite50k = sync.OnceValues(func() ([]byte, error) {
+	var buf bytes.Buffer
+	err := inventory.Generate(&buf, inventory.GenOptions{Devices: 50000, Seed: 1})
+	return buf.Bytes(), err
+})
+
+// benchSite50kParsed is benchSite50k loaded, for benchmarks that do not
+// time the loading. Nothing modifies a loaded Site.
+var benchSite50kParsed = sync.OnceValues(func() (*inventory.Site, error) {
+	data, err := benchSite50k()
+	if err != nil {
+		return nil, err
+	}
+	return inventory.Parse("bench-50k.yaml", data)
+})
+
 func benchLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // benchServe runs an agent over views until the benchmark ends and
@@ -159,11 +178,10 @@ func benchLoad(b *testing.B, addr, community string, clients int, newOp func() f
 // and run the agent, and answer one GET of a PDU's sysDescr over UDP.
 // The site is generated outside the timer. Target: at most 2 s per op.
 func BenchmarkSimStartup5kPDUs(b *testing.B) {
-	var buf bytes.Buffer
-	if err := inventory.Generate(&buf, inventory.GenOptions{Devices: 50000, Seed: 1}); err != nil {
+	data, err := benchSite50k()
+	if err != nil {
 		b.Fatal(err)
 	}
-	data := buf.Bytes()
 	sysDescr := oids.SysDescr + ".0"
 	var parse, build, serve time.Duration
 	var pdus int
@@ -222,11 +240,7 @@ func BenchmarkSimStartup5kPDUs(b *testing.B) {
 // rendered again each second, as the model's refresh wants, while the
 // clients go round.
 func BenchmarkSimGetSweep5kPDUs(b *testing.B) {
-	var buf bytes.Buffer
-	if err := inventory.Generate(&buf, inventory.GenOptions{Devices: 50000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	site, err := inventory.Parse("bench-50k.yaml", buf.Bytes())
+	site, err := benchSite50kParsed()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -71,6 +71,9 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	auth := fs.String("v3-auth", "SHA", "v3 authentication: SHA, SHA256, SHA512, MD5, or none")
 	priv := fs.String("v3-priv", "AES", "v3 privacy: AES, AES256, DES, or none")
 	verbose := fs.Bool("v", false, "log every request")
+	trapTarget := fs.String("traps", "", "send the vendors' SNMP traps (ATS transfers, outlet switching, reboots) to `HOST:PORT` (loopback)")
+	trapInform := fs.Bool("informs", false, "with --traps: send acknowledged informs instead of traps")
+	trapCommunity := fs.String("trap-community", "public", "with --traps: the v2c community")
 	perDevice := fs.Bool("per-device", false, "give every device an address of its own: its inventory SNMP address when on loopback, else 127.0.1.x, at --listen's port unless the inventory names one")
 	var pos []string
 	var code int
@@ -262,6 +265,27 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		defer os.Remove(*ctlFile)
+		if *trapTarget != "" {
+			from := map[string]string{}
+			if *perDevice {
+				for _, a := range agents {
+					from[a.name] = a.ag.Addr().IP.String()
+				}
+			}
+			ts, err := simulator.NewTrapSender(simulator.TrapOptions{Target: *trapTarget, Community: *trapCommunity, Inform: *trapInform, From: from, Logger: log.With("component", "traps")})
+			if err != nil {
+				fmt.Fprintf(stderr, "feedplan sim: --traps: %v\n", err)
+				cancel()
+				for range running {
+					<-errc
+				}
+				return exitBadInput
+			}
+			ts.Attach(model)
+			go func() { errc <- ts.Run(ctx) }()
+			running++
+			fmt.Fprintf(stdout, "Traps: to udp %s\n", *trapTarget)
+		}
 		fmt.Fprintf(stdout, "Faults: feedplan sim ctl OP … (control API on http://%s; its token is in %s)\n", ctl.Addr(), *ctlFile)
 		go func() { errc <- ctl.Run(ctx) }()
 		running++
