@@ -5,6 +5,8 @@ package simulator_test
 //
 //   - BenchmarkSimStartup5kPDUs: load a 5,000-PDU site, build the model,
 //     start the agent and answer the first GET in at most 2 s.
+//   - BenchmarkSimGetSweep5kPDUs: a poller going round that site; every
+//     GET finds its PDU's values a second old or more and renders them.
 //   - BenchmarkSimGet, BenchmarkSimOutletWalk: throughput of a live
 //     model under 8 concurrent gosnmp clients (gets/s, walks/s).
 //   - BenchmarkReplay: our replay agent answers at least 10× as many

@@ -325,23 +325,29 @@ func (m *Model) accrueLocked() {
 	}
 	now := m.now()
 	for _, p := range m.site.PDUs {
-		e := m.energy[p.Name]
-		if e == nil {
-			e = &energy{at: m.start, outlets: make([]float64, p.Outlets)}
-			m.energy[p.Name] = e
-		}
-		h := now.Sub(e.at).Hours()
-		if h <= 0 {
-			continue
-		}
-		pf, _ := m.flow.PDU(p.Name)
-		for i, o := range pf.Outlets {
-			kwh := o.Watts * h / 1000
-			e.outlets[i] += kwh
-			e.inlet += kwh
-		}
-		e.at = now
+		m.accruePDULocked(p, now)
 	}
+}
+
+// accruePDULocked brings one PDU's energy counters up to now at the
+// current loads; a render needs only its own device's counters.
+func (m *Model) accruePDULocked(p *inventory.PDU, now time.Time) {
+	e := m.energy[p.Name]
+	if e == nil {
+		e = &energy{at: m.start, outlets: make([]float64, p.Outlets)}
+		m.energy[p.Name] = e
+	}
+	h := now.Sub(e.at).Hours()
+	if h <= 0 || m.flow == nil {
+		return
+	}
+	pf, _ := m.flow.PDU(p.Name)
+	for i, o := range pf.Outlets {
+		kwh := o.Watts * h / 1000
+		e.outlets[i] += kwh
+		e.inlet += kwh
+	}
+	e.at = now
 }
 
 // noise returns a deterministic small variation in [-1, 1) for a device,
@@ -365,6 +371,7 @@ type View struct {
 	atsInv *inventory.ATS
 
 	mu      sync.Mutex
+	order   mib.Orderer
 	table   *mib.Table
 	version uint64
 	built   time.Time
@@ -394,7 +401,9 @@ func (v *View) current() *mib.Table {
 		return v.table
 	}
 	m.mu.Lock()
-	m.accrueLocked()
+	if v.inv != nil {
+		m.accruePDULocked(v.inv, now)
+	}
 	var vars []mib.Var
 	if v.pdu != nil {
 		vars = v.pdu.Vars(v.pduStateLocked(now))
@@ -403,7 +412,7 @@ func (v *View) current() *mib.Table {
 	}
 	version = m.version
 	m.mu.Unlock()
-	v.table, v.version, v.built = mib.NewTable(vars), version, now
+	v.table, v.version, v.built = v.order.Table(vars), version, now
 	return v.table
 }
 

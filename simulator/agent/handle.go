@@ -408,7 +408,7 @@ rows:
 	for range reps {
 		allEnded := true
 		for j, o := range cursor {
-			vb := exception(o, gosnmp.EndOfMibView)
+			var vb varbind
 			if !ended[j] {
 				next, ok, err := a.next(view, o, false)
 				if err != nil {
@@ -421,6 +421,9 @@ rows:
 				} else {
 					ended[j] = true
 				}
+			}
+			if ended[j] {
+				vb = exception(o, gosnmp.EndOfMibView) // built only when needed: it formats the OID
 			}
 			if !fits(vb) {
 				break rows

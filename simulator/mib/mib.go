@@ -147,7 +147,10 @@ type Table struct {
 
 // NewTable sorts vars (the last of duplicate OIDs wins) into a Table.
 func NewTable(vars []Var) *Table {
-	slices.SortStableFunc(vars, func(a, b Var) int { return Compare(a.OID, b.OID) })
+	cmpVar := func(a, b Var) int { return Compare(a.OID, b.OID) }
+	if !slices.IsSortedFunc(vars, cmpVar) {
+		slices.SortStableFunc(vars, cmpVar)
+	}
 	out := vars[:0]
 	for i, v := range vars {
 		if i+1 < len(vars) && Compare(v.OID, vars[i+1].OID) == 0 {
@@ -212,3 +215,33 @@ func (t *Table) Set(vars []Var) (int, error) {
 }
 
 var _ View = (*Table)(nil)
+
+// Orderer builds Tables from renders that list the same OIDs in the same
+// (unsorted) order each time, as a device profile does: it remembers the
+// sort order of the last render and reuses it while the OIDs are
+// unchanged. The zero Orderer is ready; it is not safe for concurrent use.
+type Orderer struct {
+	prev []OID
+	perm []int
+}
+
+// Table returns vars as a Table, like NewTable.
+func (o *Orderer) Table(vars []Var) *Table {
+	same := len(vars) == len(o.prev)
+	for i := 0; same && i < len(vars); i++ {
+		same = slices.Equal(vars[i].OID, o.prev[i])
+	}
+	if !same {
+		o.prev = make([]OID, len(vars))
+		o.perm = make([]int, len(vars))
+		for i := range vars {
+			o.prev[i], o.perm[i] = vars[i].OID, i
+		}
+		slices.SortStableFunc(o.perm, func(a, b int) int { return Compare(vars[a].OID, vars[b].OID) })
+	}
+	sorted := make([]Var, len(vars))
+	for i, p := range o.perm {
+		sorted[i] = vars[p]
+	}
+	return NewTable(sorted)
+}
