@@ -23,8 +23,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -40,6 +38,7 @@ import (
 	"feedplan/simulator/agent"
 	"feedplan/simulator/mib"
 	"feedplan/simulator/replay"
+	"feedplan/simulator/snmpsimtest"
 )
 
 // benchClients is the number of concurrent clients, each with its own
@@ -363,19 +362,21 @@ func benchWalkLen(b *testing.B, addr, community, root string) int {
 // round and round; one op is one request answered. Goal: feedplan's
 // responses/s at least 10× snmpsimd's.
 func BenchmarkReplay(b *testing.B) {
-	data := benchRecordingDir(b, benchReplayRecording)
-	tables, err := replay.LoadDir(data)
+	content, err := os.ReadFile(filepath.Join("replay", "testdata", "recordings", benchReplayRecording+replay.Ext))
+	if err != nil {
+		b.Fatal(err)
+	}
+	table, err := replay.Load(bytes.NewReader(content), benchReplayRecording+replay.Ext)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ours := benchServe(b, func(community, _ string) (mib.View, bool) {
-		t, ok := tables[community]
-		if !ok {
+		if community != benchReplayRecording {
 			return nil, false
 		}
-		return t, true
+		return table, true
 	})
-	theirs := benchSnmpsimd(b, data, benchReplayRecording)
+	theirs := snmpsimtest.Start(b, map[string][]byte{benchReplayRecording: content}, benchReplayRecording).Addr
 
 	// The same walk on both, or the comparison is void.
 	if n, m := benchGetNextWalkLen(b, ours), benchGetNextWalkLen(b, theirs); n != m {
@@ -448,133 +449,4 @@ func benchGetNextWalkLen(b *testing.B, addr string) int {
 		}
 		cur, n = next, n+1
 	}
-}
-
-// benchRecordingDir copies recordings (names without .snmprec) from
-// replay's test data into a new directory that snmpsimd, running as
-// nobody, can read. The directory goes when the benchmark ends.
-func benchRecordingDir(b *testing.B, names ...string) string {
-	b.Helper()
-	root, err := os.MkdirTemp("", "feedplan-bench-replay-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { os.RemoveAll(root) })
-	data := filepath.Join(root, "data")
-	if err := os.Mkdir(data, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Chmod(root, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	for _, n := range names {
-		content, err := os.ReadFile(filepath.Join("replay", "testdata", "recordings", n+replay.Ext))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(data, n+replay.Ext), content, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return data
-}
-
-// benchSnmpsimd starts the real snmpsimd on data (a directory from
-// benchRecordingDir) on a free loopback port, with its index cache next
-// to data and no logging, waits until it answers a GET for community
-// (up to 30 s) and returns its address. It is killed by its PID when the
-// benchmark ends. A missing snmpsimd fails the benchmark.
-func benchSnmpsimd(b *testing.B, data, community string) string {
-	b.Helper()
-	bin, err := exec.LookPath("snmpsimd")
-	if err != nil {
-		b.Fatal("snmpsimd not found: apt-get install snmpsim")
-	}
-	cache := filepath.Join(filepath.Dir(data), "cache")
-	if err := os.Mkdir(cache, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	var privs []string
-	if os.Geteuid() == 0 {
-		// As root snmpsimd refuses to run without dropping privileges,
-		// and it writes its index after dropping them.
-		u, err := user.Lookup("nobody")
-		if err != nil {
-			b.Fatalf("snmpsimd runs as nobody: %v", err)
-		}
-		g, err := user.LookupGroup("nogroup")
-		if err != nil {
-			b.Fatalf("snmpsimd runs as group nogroup: %v", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(g.Gid)
-		if err := os.Chown(cache, uid, gid); err != nil {
-			b.Fatal(err)
-		}
-		privs = []string{"--process-user=nobody", "--process-group=nogroup"}
-	}
-	var out bytes.Buffer // written by the process only, read after it exits
-	for attempt := range 3 {
-		addr := benchFreeUDPAddr(b)
-		out.Reset()
-		cmd := exec.Command(bin, append([]string{
-			"--data-dir=" + data,
-			"--cache-dir=" + cache,
-			"--agent-udpv4-endpoint=" + addr,
-			"--logging-method=null",
-		}, privs...)...)
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			b.Fatalf("starting snmpsimd: %v", err)
-		}
-		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }() //nolint:errcheck // killed on purpose
-		stop := func() {
-			cmd.Process.Kill() //nolint:errcheck // it may have exited
-			<-exited
-		}
-		if benchWaitAnswer(b, addr, community, exited, 30*time.Second) {
-			b.Cleanup(stop)
-			return addr
-		}
-		stop()
-		b.Logf("snmpsimd on %s did not answer (attempt %d of 3); its output:\n%s", addr, attempt+1, out.String())
-	}
-	b.Fatal("snmpsimd did not answer within 30 s, 3 times")
-	return ""
-}
-
-// benchWaitAnswer polls addr with a GET of sysDescr.0 until it answers,
-// the process exits, or within passes.
-func benchWaitAnswer(b *testing.B, addr, community string, exited <-chan struct{}, within time.Duration) bool {
-	b.Helper()
-	g, err := benchSession(b.Context(), addr, community, 500*time.Millisecond, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer g.Conn.Close()
-	for deadline := time.Now().Add(within); time.Now().Before(deadline); {
-		select {
-		case <-exited:
-			return false
-		default:
-		}
-		if _, err := g.Get([]string{oids.SysDescr + ".0"}); err == nil {
-			return true
-		}
-		time.Sleep(100 * time.Millisecond) // a refused port fails at once
-	}
-	return false
-}
-
-// benchFreeUDPAddr returns a loopback address with a port free a moment
-// ago (snmpsimd binds it itself; a lost race is retried).
-func benchFreeUDPAddr(b *testing.B) string {
-	b.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().String()
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"feedplan/simulator/mib"
+	"feedplan/simulator/snmpsimtest"
 )
 
 // What snmpwalk prints for snmpsimd's answers that are not values.
@@ -204,6 +205,7 @@ func firstValue(r walkResult) string {
 // difference the case explains.
 func TestReplayEdgeParity(t *testing.T) {
 	t.Parallel()
+	needWalkTools(t)
 	files := make(map[string][]byte)
 	tables := make(map[string]*mib.Table)
 	for _, c := range edgeCases {
@@ -215,13 +217,13 @@ func TestReplayEdgeParity(t *testing.T) {
 			tables[c.community()] = tab
 		}
 	}
-	sim := startSnmpsimd(t, files, edgeCases[0].community())
+	sim := snmpsimtest.Start(t, files, edgeCases[0].community())
 	ours := serve(t, tables)
 
 	for _, c := range edgeCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			want := walk(t, "snmpwalk", sim.addr, c.community(), 0, 1)
+			want := walk(t, "snmpwalk", sim.Addr, c.community(), 0, 1)
 			if got := firstValue(want); got != c.snmpsimd {
 				t.Errorf("snmpsimd serves %q as %q; this test expected %q (stderr %q)", c.content(), got, c.snmpsimd, want.stderr)
 			}
@@ -258,19 +260,20 @@ func TestReplayEdgeParity(t *testing.T) {
 // logging the response raises).
 func TestSnmpsimdCrashesOnHexInteger(t *testing.T) {
 	t.Parallel()
+	needWalkTools(t)
 	const content = "1.3.6.1.2.1.1.1.0|2x|05\n1.3.6.1.2.1.1.2.0|2|7\n"
 	if _, err := Load(strings.NewReader(content), "hexint"+Ext); err == nil || !strings.Contains(err.Error(), "the x suffix is only for") {
 		t.Errorf("Load(%q) = %v; want the x suffix refused", content, err)
 	}
-	sim := startSnmpsimd(t, map[string][]byte{"hexint": []byte(content), "ok": []byte("1.3.6.1.2.1.1.1.0|2|1\n")}, "ok",
+	sim := snmpsimtest.Start(t, map[string][]byte{"hexint": []byte(content), "ok": []byte("1.3.6.1.2.1.1.1.0|2|1\n")}, "ok",
 		"--logging-method=stderr")
-	walk(t, "snmpwalk", sim.addr, "hexint", 0, 1)
+	walk(t, "snmpwalk", sim.Addr, "hexint", 0, 1)
 	select {
-	case <-sim.exited:
+	case <-sim.Exited():
 	case <-time.After(5 * time.Second):
 		t.Errorf("snmpsimd survived serving %q; this test expected it to crash (fixed? then reconsider refusing 2x)", content)
 	}
-	if out := sim.stderr.String(); !strings.Contains(out, "PyAsn1Error") {
+	if out := sim.Output(); !strings.Contains(out, "PyAsn1Error") {
 		t.Errorf("snmpsimd ended, but not on the known pyasn1 error; its output:\n%s", out)
 	}
 }

@@ -10,19 +10,17 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"feedplan/simulator/mib"
+	"feedplan/simulator/snmpsimtest"
 )
 
 // walkFlags make the walk output exact: numeric OIDs (-On) and enums
@@ -30,17 +28,13 @@ import (
 // print alike), no MIBs loaded (-m ""), no user snmp.conf (SNMPCONFPATH).
 var walkFlags = []string{"-v2c", "-m", "", "-On", "-Oe", "-Ox"}
 
-// needTools fails (never skips) when a real peer is missing.
-func needTools(t *testing.T) {
+// needWalkTools fails (never skips) when net-snmp's walkers are missing;
+// snmpsimtest checks for snmpsimd and snmpget.
+func needWalkTools(t *testing.T) {
 	t.Helper()
-	for _, tool := range []struct{ name, pkg string }{
-		{"snmpsimd", "snmpsim"},
-		{"snmpwalk", "snmp"},
-		{"snmpbulkwalk", "snmp"},
-		{"snmpget", "snmp"},
-	} {
-		if _, err := exec.LookPath(tool.name); err != nil {
-			t.Fatalf("%s not found: apt-get install %s", tool.name, tool.pkg)
+	for _, tool := range []string{"snmpwalk", "snmpbulkwalk"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not found: apt-get install snmp", tool)
 		}
 	}
 }
@@ -69,153 +63,6 @@ func walk(t *testing.T, tool, addr, community string, retries, timeout int) walk
 		t.Fatalf("%s: %v", tool, err)
 	}
 	return r
-}
-
-// snmpsimd is a running snmpsimd started by a test.
-type snmpsimd struct {
-	addr   string
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when the process has ended
-	stderr *syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// startSnmpsimd writes files (community → recording) into a data
-// directory, starts snmpsimd on a free loopback port and waits until it
-// answers a GET for probe (a community) within 20 s. It is killed by its
-// PID when the test ends. It logs nothing unless extra (more options)
-// says otherwise, e.g. --logging-method=stderr.
-func startSnmpsimd(t *testing.T, files map[string][]byte, probe string, extra ...string) *snmpsimd {
-	t.Helper()
-	needTools(t)
-	// Not t.TempDir: snmpsimd drops to nobody, who must read the data
-	// (directories 0755, files 0644) and write the index cache.
-	root, err := os.MkdirTemp("", "feedplan-snmpsimd-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(root) })
-	data, cache := filepath.Join(root, "data"), filepath.Join(root, "cache")
-	for _, d := range []string{root, data, cache} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for community, content := range files {
-		if err := os.WriteFile(filepath.Join(data, community+Ext), content, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var privs []string
-	if os.Geteuid() == 0 {
-		// As root snmpsimd refuses to run without dropping privileges; it
-		// builds its index (in --cache-dir, else /tmp/snmpsim) after that.
-		uid, gid := lookupIDs(t, "nobody", "nogroup")
-		if err := os.Chown(cache, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-		privs = []string{"--process-user=nobody", "--process-group=nogroup"}
-	}
-
-	var lastErr string
-	for attempt := 0; attempt < 3; attempt++ {
-		port := freeUDPPort(t)
-		s := &snmpsimd{
-			addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-			exited: make(chan struct{}),
-			stderr: new(syncBuffer),
-		}
-		args := append([]string{
-			"--data-dir=" + data,
-			"--cache-dir=" + cache,
-			"--agent-udpv4-endpoint=" + s.addr,
-			"--logging-method=null",
-		}, append(privs, extra...)...)
-		s.cmd = exec.Command("snmpsimd", args...)
-		s.cmd.Stdout, s.cmd.Stderr = s.stderr, s.stderr
-		if err := s.cmd.Start(); err != nil {
-			t.Fatalf("starting snmpsimd: %v", err)
-		}
-		go func() {
-			s.cmd.Wait() //nolint:errcheck // killed on purpose
-			close(s.exited)
-		}()
-		t.Cleanup(func() {
-			s.cmd.Process.Kill() //nolint:errcheck // may have exited already
-			<-s.exited
-		})
-		if s.waitReady(t, probe, 20*time.Second) {
-			return s
-		}
-		lastErr = s.stderr.String()
-		s.cmd.Process.Kill() //nolint:errcheck
-		<-s.exited
-	}
-	t.Fatalf("snmpsimd did not answer within 20 s (3 attempts); its output:\n%s", lastErr)
-	return nil
-}
-
-// waitReady polls with snmpget until snmpsimd answers, or it exits.
-func (s *snmpsimd) waitReady(t *testing.T, community string, within time.Duration) bool {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.exited:
-			return false
-		default:
-		}
-		err := exec.Command("snmpget", "-v2c", "-c", community, "-r", "0", "-t", "0.5",
-			s.addr, ".1.3.6.1.2.1.1.1.0").Run()
-		if err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-func lookupIDs(t *testing.T, userName, groupName string) (uid, gid int) {
-	t.Helper()
-	u, err := user.Lookup(userName)
-	if err != nil {
-		t.Fatalf("snmpsimd runs as %s: %v", userName, err)
-	}
-	g, err := user.LookupGroup(groupName)
-	if err != nil {
-		t.Fatalf("snmpsimd runs as group %s: %v", groupName, err)
-	}
-	uid, _ = strconv.Atoi(u.Uid)
-	gid, _ = strconv.Atoi(g.Gid)
-	return uid, gid
-}
-
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
 }
 
 // sortedCopy returns a recording with its lines in OID order, and whether
@@ -248,7 +95,7 @@ func sortedCopy(t *testing.T, content []byte) ([]byte, bool) {
 // end of the walk.
 func TestReplayParity(t *testing.T) {
 	t.Parallel()
-	needTools(t)
+	needWalkTools(t)
 	paths, err := filepath.Glob(filepath.Join(recordings, "*"+Ext))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no recordings in %s: %v", recordings, err)
@@ -281,11 +128,11 @@ func TestReplayParity(t *testing.T) {
 	if _, ok := simFiles["sentry4_switched8i_unsorted"]; !ok {
 		t.Error("sentry4_switched8i.snmprec is sorted now; update this test")
 	}
-	sim := startSnmpsimd(t, simFiles, communities[0])
+	sim := snmpsimtest.Start(t, simFiles, communities[0])
 	ours := serve(t, tables)
 
 	t.Run("sentry4_switched8i unsorted on snmpsimd", func(t *testing.T) {
-		got := walk(t, "snmpwalk", sim.addr, "sentry4_switched8i_unsorted", 1, 3)
+		got := walk(t, "snmpwalk", sim.Addr, "sentry4_switched8i_unsorted", 1, 3)
 		// snmpsimd serves .4.20.1.2.127.0.0.1 (file line 64), then line 65
 		// (.4.20.1.2.11.11.11.11, which sorts before it), then from its
 		// binary search .4.19.0 again: a loop that net-snmp stops.
@@ -301,7 +148,7 @@ func TestReplayParity(t *testing.T) {
 		// 4.2.1 (and mib.Table.Get) say noSuchObject there. A GET parity
 		// test for the agent must expect this difference.
 		const unknown = ".1.3.6.1.4.1.99999.1.0"
-		out, err := exec.Command("snmpget", "-v2c", "-c", "apc_ats", "-On", "-r", "1", "-t", "3", sim.addr, unknown).CombinedOutput()
+		out, err := exec.Command("snmpget", "-v2c", "-c", "apc_ats", "-On", "-r", "1", "-t", "3", sim.Addr, unknown).CombinedOutput()
 		if want := unknown + " = No Such Instance currently exists at this OID\n"; err != nil || string(out) != want {
 			t.Errorf("snmpget %s on snmpsimd = %q, %v; this test expected %q", unknown, out, err, want)
 		}
@@ -318,7 +165,7 @@ func TestReplayParity(t *testing.T) {
 			}
 		}
 		changed := serve(t, map[string]*mib.Table{"apc_ap8853": mib.NewTable(vars)})
-		want := walk(t, "snmpwalk", sim.addr, "apc_ap8853", 1, 3)
+		want := walk(t, "snmpwalk", sim.Addr, "apc_ap8853", 1, 3)
 		got := walk(t, "snmpwalk", changed, "apc_ap8853", 1, 3)
 		if got == want || !strings.Contains(firstDiff(want.stdout, got.stdout), ".1.3.6.1.4.1.318.1.1.26.4.3.1.5.1 = INTEGER") {
 			t.Errorf("a changed rPDU2DeviceStatusPower went unnoticed:\n%s", firstDiff(want.stdout, got.stdout))
@@ -330,7 +177,7 @@ func TestReplayParity(t *testing.T) {
 			for _, tool := range []string{"snmpwalk", "snmpbulkwalk"} {
 				var want, got walkResult
 				var wg sync.WaitGroup
-				wg.Go(func() { want = walk(t, tool, sim.addr, community, 1, 3) })
+				wg.Go(func() { want = walk(t, tool, sim.Addr, community, 1, 3) })
 				wg.Go(func() { got = walk(t, tool, ours, community, 1, 3) })
 				wg.Wait()
 				if want.exit != 0 || want.stderr != "" {
