@@ -8,3 +8,5 @@ require (
 )
 
 require github.com/gosnmp/gosnmp v1.47.0
+
+require golang.org/x/sync v0.24.0

@@ -2,6 +2,8 @@ package inventory
 
 import (
 	"fmt"
+	"iter"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -315,12 +317,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, obj string) {
 
 // suggest offers the closest known key for a misspelt one.
 func suggest(key string, fields map[string]int) string {
-	best, bestD := "", 3
-	for k := range fields {
-		if dist := editDistance(key, k); dist < bestD || (dist == bestD && k < best) {
-			best, bestD = k, dist
-		}
-	}
+	best := Closest(key, maps.Keys(fields))
 	if best == "" {
 		keys := make([]string, 0, len(fields))
 		for k := range fields {
@@ -330,6 +327,18 @@ func suggest(key string, fields map[string]int) string {
 		return " (known keys: " + strings.Join(keys, ", ") + ")"
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// Closest returns the candidate nearest to name (at most two edits away,
+// ignoring case), or "" when none is that close: for "did you mean".
+func Closest(name string, candidates iter.Seq[string]) string {
+	best, bestD := "", 3
+	for c := range candidates {
+		if dist := editDistance(strings.ToLower(name), strings.ToLower(c)); dist < bestD || (dist == bestD && c < best) {
+			best, bestD = c, dist
+		}
+	}
+	return best
 }
 
 func editDistance(a, b string) int {

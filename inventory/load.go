@@ -325,6 +325,9 @@ func (s *Site) validate(errs *Errors) {
 			if o.Phases == 3 && src.Phases == 1 {
 				errs.add(o.LineOf("phases"), obj, fmt.Sprintf("is three-phase but source %q is single-phase", src.Name))
 			}
+			if o.Phase > 1 && o.Phase <= 3 && src.Phases == 1 {
+				errs.add(o.LineOf("phase"), obj, fmt.Sprintf("phase %d: source %q is single-phase, so every circuit is on its one phase", o.Phase, src.Name))
+			}
 			if o.Volts == 0 {
 				o.Volts = src.Volts
 				if o.Phases == 3 {
@@ -536,6 +539,9 @@ func (s *Site) validatePDU(errs *Errors, o *PDU) {
 	if o.Phases == 3 && feedPhases == 1 {
 		errs.add(o.LineOf("phases"), obj, fmt.Sprintf("is three-phase but its inlet %q is single-phase", o.Inlet))
 	}
+	if o.Phases == 1 && feedPhases == 3 {
+		errs.add(o.LineOf("inlet"), obj, fmt.Sprintf("is single-phase but its inlet %q is a three-phase circuit: give the PDU phases: 3 and banks per phase, or feed it from a single-phase circuit", o.Inlet))
+	}
 	if o.Volts == 0 && feedVolts > 0 {
 		o.Volts = feedVolts
 		if o.Phases == 3 {
@@ -666,7 +672,7 @@ func (s *Site) validateDevice(errs *Errors, o *Device, used map[Plug]string) {
 		o.MinPSUs = 1
 	}
 	if o.MinPSUs < 0 || o.MinPSUs > len(o.PSUs) && len(o.PSUs) > 0 {
-		errs.add(o.LineOf("min_psus"), obj, fmt.Sprintf("min_psus %d: it has only %d power supplies", o.MinPSUs, len(o.PSUs)))
+		errs.add(o.LineOf("min_psus"), obj, fmt.Sprintf("min_psus %d: it has only %d power %s", o.MinPSUs, len(o.PSUs), map[bool]string{true: "supply", false: "supplies"}[len(o.PSUs) == 1]))
 	}
 	if !o.Has("watts") {
 		errs.add(o.Line, obj, "watts (the nameplate or typical draw) is required")

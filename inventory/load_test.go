@@ -192,6 +192,28 @@ utilisation: !!float nan  # ←
 			msg:    `outlets: "99999999999999999999" is not a whole number`,
 		},
 		{
+			name: "circuit on a phase a single-phase source lacks",
+			yaml: siteYAML(map[string]string{"circuits": `
+  - {name: A-9, panel: PA, amps: 16, phase: 2}  # ←
+`}),
+			object: `circuit "A-9"`,
+			msg:    `phase 2: source "A" is single-phase`,
+		},
+		{
+			name: "single-phase PDU on a three-phase circuit",
+			yaml: siteYAML(map[string]string{"sources": `
+  - {name: C, kind: ups, phases: 3}
+`, "panels": `
+  - {name: PC, source: C}
+`, "circuits": `
+  - {name: C-1, panel: PC, amps: 16, phases: 3}
+`, "pdus": `
+  - {name: r01-c, rack: r01, inlet: C-1, outlets: 8, phases: 1}  # ←
+`}),
+			object: `pdu "r01-c"`,
+			msg:    `is single-phase but its inlet "C-1" is a three-phase circuit`,
+		},
+		{
 			name: "negative outlets",
 			yaml: siteYAML(map[string]string{"pdus": `
   - {name: r02-s, inlet: ats1, outlets: -8}  # ←
@@ -467,7 +489,7 @@ utilisation: !!float nan  # ←
     watts: 100
 `}),
 			object: `device "db1"`,
-			msg:    `min_psus 2: it has only 1 power supplies`,
+			msg:    `min_psus 2: it has only 1 power supply`,
 		},
 		{
 			name: "banks overlap",
@@ -972,7 +994,7 @@ panels:
   - {name: PA-sub, panel: PA}
 circuits:
   - {name: A-1, panel: PA, amps: 16}
-  - {name: B-1, panel: PB, amps: 20, phase: 2}
+  - {name: B-1, panel: PB, amps: 20}
   - {name: A-3P, panel: PA-sub, amps: 32, phases: 3}
   - {name: A-2, panel: PA, amps: 16}
   - {name: B-2, panel: PB, amps: 16}
@@ -1026,7 +1048,7 @@ jobs:
 		phases, phase int
 	}{
 		{"A-1", 230, 1, 1},  // the source's voltage, phase 1
-		{"B-1", 240, 1, 2},  // source B is 240 V
+		{"B-1", 240, 1, 1},  // source B is 240 V, single-phase: phase 1
 		{"A-3P", 398, 3, 0}, // line to line: 230·√3, through PA-sub to A
 	}
 	for _, w := range circuits {

@@ -75,8 +75,13 @@ func (e *Evaluator) Audit(tmpl Scenario, opt SweepOptions) *Audit {
 			plugged++
 			for i := o; i >= 0; i = g.parent[i] {
 				count[i]++
-				if g.atsOf[i] >= 0 {
-					break // above an ATS, two inputs: no single element
+				if a := g.atsOf[i]; a >= 0 {
+					// Above an ATS only what feeds both its inputs is a
+					// single element: a shared panel or source.
+					for _, c := range g.commonFeeders(a) {
+						count[c]++
+					}
+					break
 				}
 			}
 		}
@@ -256,4 +261,21 @@ func abbreviate(s []string, n int) string {
 		return orNone(s)
 	}
 	return strings.Join(s[:n], ", ") + fmt.Sprintf(" +%d more", len(s)-n)
+}
+
+// commonFeeders lists the elements that feed both inputs of ATS a (a
+// panel or source both input circuits hang from), nearest first.
+func (g *Graph) commonFeeders(a int32) []int32 {
+	in := g.ats[a].in
+	above := map[int32]bool{}
+	for i := in[0]; i >= 0; i = g.parent[i] {
+		above[i] = true
+	}
+	var out []int32
+	for i := in[1]; i >= 0; i = g.parent[i] {
+		if above[i] {
+			out = append(out, i)
+		}
+	}
+	return out
 }

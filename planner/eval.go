@@ -41,15 +41,14 @@ type Scenario struct {
 	Cut     []Element          `json:"cut"`
 	ATS     ATSMode            `json:"ats"`                // for every ATS not named in ATSUnit
 	ATSUnit map[string]ATSMode `json:"ats_unit,omitempty"` // per ATS, by name
-	// ATSPreferred overrides an ATS's preferred input (0 the first, 1 the
-	// second), as a technician or an SNMP SET changes it.
-	ATSPreferred map[string]int `json:"ats_preferred,omitempty"`
 }
 
-// preferredOf returns the preferred input of ATS a under the scenario.
-func (g *Graph) preferredOf(a int32, sc *Scenario) uint8 {
-	if p, ok := sc.ATSPreferred[g.ats[a].unit.Name]; ok && (p == 0 || p == 1) {
-		return uint8(p)
+// preferredOf returns the input ATS a selects when both are live: the
+// inventory's preferred input, unless the loads say it runs on the other
+// (see Graph.SetATSInput).
+func (g *Graph) preferredOf(a int32, l *Loads) uint8 {
+	if l.atsInput != nil && l.atsInput[a] >= 0 {
+		return uint8(l.atsInput[a])
 	}
 	return g.ats[a].preferred
 }
@@ -116,7 +115,7 @@ func (g *Graph) transfers(a int32, sc *Scenario) bool {
 }
 
 // energize marks every node live or dark, top down.
-func (g *Graph) energize(s *state, sc *Scenario) {
+func (g *Graph) energize(s *state, sc *Scenario, l *Loads) {
 	for i := 0; i < g.n; i++ {
 		on := false
 		switch {
@@ -126,7 +125,7 @@ func (g *Graph) energize(s *state, sc *Scenario) {
 		case g.atsOf[i] >= 0:
 			a := g.atsOf[i]
 			an := &g.ats[a]
-			p := g.preferredOf(a, sc)
+			p := g.preferredOf(a, l)
 			s.sel[a] = -1
 			if s.live[an.in[p]] {
 				s.sel[a], on = int8(p), true
@@ -171,11 +170,7 @@ func (g *Graph) draw(s *state, l *Loads) {
 			if !s.running[di] || o < 0 || !s.live[o] || !l.feeds(p) {
 				continue
 			}
-			share := 1 / float64(n)
-			if wsum > 0 {
-				share = l.weight[p] / wsum
-			}
-			s.psuAmps[p] = l.devW[di] * share / (g.psuVolt[p] * d.pf)
+			s.psuAmps[p] = g.supplyAmps(l, di, p, n, wsum)
 		}
 	}
 	clear(s.load)
@@ -199,6 +194,16 @@ func (g *Graph) draw(s *state, l *Loads) {
 		}
 		addShifted(&s.load[f], &s.load[i], g.shift[i])
 	}
+}
+
+// supplyAmps is the current supply p of running device di carries when n
+// of its supplies, with weights adding up to wsum, are live.
+func (g *Graph) supplyAmps(l *Loads, di int, p, n int32, wsum float64) float64 {
+	share := 1 / float64(n)
+	if wsum > 0 {
+		share = l.weight[p] / wsum
+	}
+	return l.devW[di] * share / (g.psuVolt[p] * g.devices[di].pf)
 }
 
 func addShifted(dst, src *[3]float64, shift uint8) {
@@ -228,7 +233,7 @@ func (g *Graph) overloaded(l *[3]float64, i int32) bool {
 func (g *Graph) run(s *state, sc *Scenario, l *Loads) []Step {
 	var steps []Step
 	for step := int32(1); ; step++ {
-		g.energize(s, sc)
+		g.energize(s, sc, l)
 		g.draw(s, l)
 		clear(s.overDsc)
 		any := false

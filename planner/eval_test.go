@@ -155,7 +155,7 @@ func TestATSAssumptions(t *testing.T) {
 	}{
 		{mode: planner.Works, relied: true},
 		{mode: planner.Fails, down: true, reasonIn: "ats ats-1 did not transfer (assumed to fail) ← circuit PA-2 cut"},
-		{mode: planner.AsTested, down: true, reasonIn: "last test failed on 2026-01-10"},
+		{mode: planner.AsTested, down: true, reasonIn: "test failed 2026-01-10"},
 		{mode: planner.Works, unit: map[string]planner.ATSMode{"ats-1": planner.Fails}, down: true},
 		{mode: planner.Fails, unit: map[string]planner.ATSMode{"ats-1": planner.Works}, relied: true},
 	}
@@ -320,5 +320,37 @@ func TestBrokenSupplyAndFlow(t *testing.T) {
 		if !slices.Equal(im.Down, want.Down) || im.RedundancyLost != want.RedundancyLost {
 			t.Errorf("Sweep(%s) = down %v, %d lose redundancy; Evaluate says %v, %d", im.Element, im.Down, im.RedundancyLost, want.Down, want.RedundancyLost)
 		}
+	}
+}
+
+func TestAuditSeesThroughAnATS(t *testing.T) {
+	// srv has one supply behind an ATS whose two inputs both come from
+	// panel PA, and one on a PA circuit: it all hangs on panel PA.
+	const src = `
+site: ats-same-feed
+sources: [{name: A}, {name: B}]
+panels: [{name: PA, source: A}, {name: PB, source: B}]
+circuits:
+  - {name: A-1, panel: PA, amps: 16}
+  - {name: A-2, panel: PA, amps: 16}
+  - {name: A-3, panel: PA, amps: 16}
+  - {name: B-1, panel: PB, amps: 16}
+ats: [{name: ats-1, inputs: [A-1, A-2], amps: 16, test: {date: 2026-01-01, result: passed}}]
+pdus:
+  - {name: r1-x, inlet: ats-1, outlets: 4}
+  - {name: r1-a, inlet: A-3, outlets: 4}
+  - {name: r1-b, inlet: B-1, outlets: 4}
+devices:
+  - {name: srv, psus: [r1-x:1, r1-a:1], watts: 300}
+  - {name: ok, psus: [r1-a:2, r1-b:2], watts: 300}
+`
+	site, err := inventory.Parse("ats.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := planner.NewGraph(site)
+	a := planner.NewEvaluator(g, g.NewLoads(nil, site.Utilisation)).Audit(planner.Scenario{}, planner.SweepOptions{})
+	if len(a.FalseRedundancy) != 1 || a.FalseRedundancy[0].Device != "srv" || !strings.Contains(a.FalseRedundancy[0].Finding, "source A") {
+		t.Errorf("FalseRedundancy = %+v; want srv, all on source A (the ATS's two inputs share it)", a.FalseRedundancy)
 	}
 }

@@ -206,7 +206,7 @@ func TestGoldenScenarioDecode(t *testing.T) {
 			},
 		},
 		{name: "unknown key", yaml: "cut: [source:A]\nats: works\ncuts: [pdu:x]\n", wantErr: "cuts"},
-		{name: "bad kind", yaml: "cut: [breaker:A-1]\nats: works\n", wantErr: `unknown kind "breaker"`},
+		{name: "bad kind", yaml: "cut: [fuse:A-1]\nats: works\n", wantErr: `unknown kind "fuse"`},
 		{name: "no kind", yaml: "cut: [A]\nats: works\n", wantErr: "want KIND:NAME"},
 		{name: "bad mode", yaml: "cut: [source:A]\nats: sometimes\n", wantErr: `"sometimes"`},
 		{name: "bad unit mode", yaml: "cut: [source:A]\nats: works\nats_unit: {ats-1: maybe}\n", wantErr: `"maybe"`},
@@ -389,9 +389,8 @@ devices:
 			continue
 		}
 		if buf.String() != first {
-			// KNOWN BUG (planner/render.go, (*Result).atsAssumption): it
-			// ranges over the Scenario.ATSUnit map, so the order of the
-			// per-unit assumptions changes from run to run.
+			// atsAssumption must not follow the Scenario.ATSUnit map's
+			// random order.
 			t.Fatalf("Render(%s, per-unit ATS assumptions) differs between runs:\n%s", sc, goldenLineDiff(first, buf.String()))
 		}
 	}
@@ -453,11 +452,8 @@ devices:
 		t.Fatalf("Evaluate(%s): sw is not listed as down:\n%s", sc, buf.String())
 	}
 	if !strings.Contains(swLine, "B-2 tripped") {
-		// KNOWN BUG (planner/result.go, (*reasons).chain): for a dark ATS
-		// it follows only the preferred input, so the reason reads
-		// "ats ats-1 (both inputs dark) ← source A cut" and never names
-		// the trip of B-2 that the transfer itself caused; the ATS UNITS
-		// row says "both inputs dark" and not that it transferred.
+		// The reason must follow the input the ATS transferred to and
+		// name its trip, not stop at "both inputs dark".
 		t.Errorf("Evaluate(%s): sw is down because B-2 tripped after ats-1 transferred onto it, but the report says:\n%s\nfull report:\n%s", sc, swLine, buf.String())
 	}
 }

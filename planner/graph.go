@@ -38,10 +38,13 @@ func (e Element) String() string { return e.Kind.String() + ":" + e.Name }
 func ParseElement(s string) (Element, error) {
 	k, name, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok || name == "" {
-		return Element{}, fmt.Errorf("element %q: want KIND:NAME, e.g. source:A, circuit:PA-1, pdu:r01-a, bank:r01-a/1, outlet:r01-a:7", s)
+		return Element{}, fmt.Errorf("element %q: want KIND:NAME, e.g. source:A, panel:PA-1, circuit:B-04, pdu:r01-a, bank:r01-a/1, outlet:r01-a:7", s)
 	}
-	if k == "feed" {
+	switch k {
+	case "feed":
 		k = "source"
+	case "breaker":
+		k = "circuit"
 	}
 	for i, n := range kindNames {
 		if n == k {
@@ -292,6 +295,35 @@ func NewGraph(site *inventory.Site) *Graph {
 func (g *Graph) Lookup(e Element) (int32, error) {
 	if i, ok := g.byName[e]; ok {
 		return i, nil
+	}
+	for k := range kindNames {
+		if _, ok := g.byName[Element{Kind(k), e.Name}]; ok {
+			return -1, fmt.Errorf("%s is not in site %q: %s is a %s (%s:%s)", e, g.Site.Name, e.Name, Kind(k), Kind(k), e.Name)
+		}
+	}
+	if e.Kind == Outlet || e.Kind == Bank {
+		sep := ":"
+		if e.Kind == Bank {
+			sep = "/"
+		}
+		if pdu, _, ok := strings.Cut(e.Name, sep); ok && g.Site.PDU(pdu) != nil {
+			p := g.Site.PDU(pdu)
+			var banks []string
+			for _, b := range p.Banks {
+				banks = append(banks, b.Name)
+			}
+			return -1, fmt.Errorf("%s is not in site %q: pdu %s has outlets 1-%d and banks %s", e, g.Site.Name, pdu, p.Outlets, strings.Join(banks, ", "))
+		}
+	}
+	same := func(yield func(string) bool) {
+		for el := range g.byName {
+			if el.Kind == e.Kind && !yield(el.Name) {
+				return
+			}
+		}
+	}
+	if best := inventory.Closest(e.Name, same); best != "" {
+		return -1, fmt.Errorf("%s is not in site %q (did you mean %s:%s?)", e, g.Site.Name, e.Kind, best)
 	}
 	return -1, fmt.Errorf("%s is not in site %q", e, g.Site.Name)
 }

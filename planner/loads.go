@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"feedplan/inventory"
@@ -24,10 +26,11 @@ type Snapshot struct {
 // Loads is the draw of every device, ready for evaluation: its total
 // power and how it splits over its power supplies while all are live.
 type Loads struct {
-	devW   []float64         // per device, W
-	weight []float64         // per PSU: its share while all are live
-	fixed  map[int32]float64 // outlet node → amps drawn by something the inventory does not list
-	broken []bool            // per PSU: dead although its outlet is live (nil: none)
+	devW     []float64         // per device, W
+	weight   []float64         // per PSU: its share while all are live
+	fixed    map[int32]float64 // outlet node → amps drawn by something the inventory does not list
+	broken   []bool            // per PSU: dead although its outlet is live (nil: none)
+	atsInput []int8            // per ATS: the input it runs on when both are live, -1 the inventory's preferred (nil: none)
 
 	Utilisation float64 // share of nameplate assumed where nothing was measured
 	Measured    int     // devices whose draw was measured
@@ -85,7 +88,8 @@ func (g *Graph) NewLoads(snap *Snapshot, utilisation float64) *Loads {
 			}
 			a := r.Amps
 			if a == 0 && r.Watts > 0 {
-				a = r.Watts / g.Site.PDU(plug.PDU).Volts
+				// Nothing is known of what draws it: take a server's PF.
+				a = r.Watts / (g.Site.PDU(plug.PDU).Volts * inventory.DefaultPF)
 			}
 			if a > 0 {
 				if l.fixed == nil {
@@ -96,6 +100,12 @@ func (g *Graph) NewLoads(snap *Snapshot, utilisation float64) *Loads {
 			}
 		}
 	}
+	slices.SortFunc(l.Unlisted, func(a, b inventory.Plug) int {
+		if c := strings.Compare(a.PDU, b.PDU); c != 0 {
+			return c
+		}
+		return a.Outlet - b.Outlet
+	})
 	return l
 }
 
@@ -106,6 +116,9 @@ func (l *Loads) Clone() *Loads {
 	c.weight = append([]float64(nil), l.weight...)
 	if l.broken != nil {
 		c.broken = append([]bool(nil), l.broken...)
+	}
+	if l.atsInput != nil {
+		c.atsInput = append([]int8(nil), l.atsInput...)
 	}
 	c.fixed = make(map[int32]float64, len(l.fixed))
 	for k, v := range l.fixed {
@@ -158,3 +171,26 @@ func (g *Graph) BreakPSU(l *Loads, device string, psu int, broken bool) error {
 
 // feeds reports whether supply p delivers power when its outlet is live.
 func (l *Loads) feeds(p int32) bool { return l.broken == nil || !l.broken[p] }
+
+// SetATSInput says which input an ATS runs on while both are live (0 its
+// first, 1 its second): what a poll found, or what an SNMP SET of its
+// preferred source chose. Every scenario evaluated with these loads, and
+// their baseline, starts from it. -1 goes back to the inventory's
+// preferred input.
+func (g *Graph) SetATSInput(l *Loads, ats string, input int) error {
+	i, ok := g.byName[Element{ATS, ats}]
+	if !ok {
+		return fmt.Errorf("ats %q is not in site %q", ats, g.Site.Name)
+	}
+	if input < -1 || input > 1 {
+		return fmt.Errorf("ats %q: input %d: want 0, 1 or -1", ats, input)
+	}
+	if l.atsInput == nil {
+		l.atsInput = make([]int8, len(g.ats))
+		for k := range l.atsInput {
+			l.atsInput[k] = -1
+		}
+	}
+	l.atsInput[g.atsOf[i]] = int8(input)
+	return nil
+}

@@ -71,10 +71,23 @@ func (d *doc) table(rows [][]string) {
 	if len(rows) < 2 {
 		return
 	}
-	more := 0
-	if d.lim > 0 && len(rows)-1 > d.lim {
-		more = len(rows) - 1 - d.lim
-		rows = rows[:d.lim+1]
+	// Rows whose first cell is empty continue the row above: the limit
+	// counts records, not lines.
+	records, more := 0, 0
+	for i := 1; i < len(rows); i++ {
+		if rows[i][0] == "" {
+			continue
+		}
+		records++
+		if d.lim > 0 && records > d.lim {
+			for _, r := range rows[i:] {
+				if r[0] != "" {
+					more++
+				}
+			}
+			rows = rows[:i]
+			break
+		}
 	}
 	if d.md {
 		for i, r := range rows {
@@ -86,6 +99,7 @@ func (d *doc) table(rows [][]string) {
 				d.printf("|%s\n", strings.Repeat("---|", len(r)))
 			}
 		}
+		d.printf("\n") // a table ends at a blank line
 	} else {
 		tw := tabwriter.NewWriter(d.w, 2, 4, 2, ' ', 0)
 		for _, r := range rows {
@@ -96,8 +110,22 @@ func (d *doc) table(rows [][]string) {
 		}
 	}
 	if more > 0 {
-		d.printf("  … and %d more (use --limit 0 to list all, or -o json)\n", more)
+		d.line(fmt.Sprintf("… and %d more (use --limit 0 to list all, or -o json)", more))
 	}
+}
+
+// lossRows lays out a device's dark supplies: in text one cause per
+// line (continuation lines have empty leading cells), in Markdown one row.
+func (d *doc) lossRows(key, head []string, losses []SupplyLoss) [][]string {
+	parts := append(head, lossGroups(losses)...)
+	if d.md || len(parts) <= 1 {
+		return [][]string{append(slices.Clone(key), strings.Join(parts, " "))}
+	}
+	out := [][]string{append(slices.Clone(key), parts[0])}
+	for _, p := range parts[1:] {
+		out = append(out, append(make([]string, len(key)), p))
+	}
+	return out
 }
 
 func (d *doc) line(s string) {
@@ -140,11 +168,11 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 	}
 	rows := [][]string{{"DEVICE", "RACK", "WHY"}}
 	for _, x := range r.Down {
-		why := joinLosses(x.Reasons)
+		var head []string
 		if x.Live > 0 {
-			why = fmt.Sprintf("%d of its supplies live, needs %d: %s", x.Live, x.Min, why)
+			head = []string{fmt.Sprintf("%d of its supplies live, needs %d:", x.Live, x.Min)}
 		}
-		rows = append(rows, []string{x.Device, x.Rack, why})
+		rows = append(rows, d.lossRows([]string{x.Device, x.Rack}, head, x.Reasons)...)
 	}
 	d.table(rows)
 
@@ -157,7 +185,8 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 			}
 		}
 		d.table(rows)
-		d.line("A trip here means: above the rating. A real breaker holds a small overload for minutes to hours (its trip curve), so read these as loads to remove before the cut, not as timings.")
+		d.line("A trip here means the load is above the rating. A real breaker holds a small overload")
+		d.line("for a while (its trip curve): read these as loads to move before the cut, not as timings.")
 	}
 
 	d.heading(fmt.Sprintf("Services: %d affected", len(r.Services)))
@@ -194,7 +223,7 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 	d.heading("Redundancy lost: " + plural(len(r.Redundancy), "device runs on its last supplies", "devices run on their last supplies"))
 	rows = [][]string{{"DEVICE", "LIVE/MIN", "LOST"}}
 	for _, x := range r.Redundancy {
-		rows = append(rows, []string{x.Device, fmt.Sprintf("%d/%d", x.Live, x.Min), joinLosses(x.Lost)})
+		rows = append(rows, d.lossRows([]string{x.Device, fmt.Sprintf("%d/%d", x.Live, x.Min)}, nil, x.Lost)...)
 	}
 	d.table(rows)
 
@@ -219,7 +248,16 @@ func (r *Result) Render(w io.Writer, f Format, opt RenderOptions) error {
 		d.heading("Already down before the cut: " + plural(len(r.AlreadyDown), "device", "devices"))
 		rows = [][]string{{"DEVICE", "WHY"}}
 		for _, x := range r.AlreadyDown {
-			rows = append(rows, []string{x.Device, joinLosses(x.Reasons)})
+			rows = append(rows, d.lossRows([]string{x.Device}, nil, x.Reasons)...)
+		}
+		d.table(rows)
+	}
+
+	if len(r.Findings) > 0 {
+		d.heading("Inventory vs readings")
+		rows = [][]string{{"KIND", "WHERE", "DETAIL"}}
+		for _, f := range r.Findings {
+			rows = append(rows, []string{f.Kind, f.Where, f.Detail})
 		}
 		d.table(rows)
 	}

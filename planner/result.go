@@ -51,12 +51,57 @@ func (l SupplyLoss) String() string {
 	return "psu" + strconv.Itoa(l.PSU) + " on " + l.Outlet + " ← " + l.Cause
 }
 
-func joinLosses(ls []SupplyLoss) string {
-	parts := make([]string, len(ls))
-	for i, l := range ls {
-		parts[i] = l.String()
+// joinLosses writes a device's dark supplies for people, one group per
+// cause: "psu1+3 on r04-a:3,4 ← circuit A-04 ← source A cut".
+func joinLosses(ls []SupplyLoss) string { return strings.Join(lossGroups(ls), "; ") }
+
+// lossGroups is joinLosses, a group each.
+func lossGroups(ls []SupplyLoss) []string {
+	var causes []string
+	groups := map[string][]SupplyLoss{}
+	for _, l := range ls {
+		if _, ok := groups[l.Cause]; !ok {
+			causes = append(causes, l.Cause)
+		}
+		groups[l.Cause] = append(groups[l.Cause], l)
 	}
-	return strings.Join(parts, "; ")
+	parts := make([]string, 0, len(causes))
+	for _, c := range causes {
+		g := groups[c]
+		if len(g) == 1 {
+			parts = append(parts, g[0].String())
+			continue
+		}
+		var psus, outlets []string
+		pdu, samePDU := "", true
+		for i, l := range g {
+			psus = append(psus, strconv.Itoa(l.PSU))
+			p, o, _ := strings.Cut(l.Outlet, ":")
+			if i == 0 {
+				pdu = p
+			} else if p != pdu {
+				samePDU = false
+			}
+			outlets = append(outlets, o)
+		}
+		where := ""
+		switch {
+		case g[0].Outlet == "":
+			where = " " + c
+			parts = append(parts, "psu"+strings.Join(psus, "+")+where)
+			continue
+		case samePDU:
+			where = " on " + pdu + ":" + strings.Join(outlets, ",")
+		default:
+			var full []string
+			for _, l := range g {
+				full = append(full, l.Outlet)
+			}
+			where = " on " + strings.Join(full, ", ")
+		}
+		parts = append(parts, "psu"+strings.Join(psus, "+")+where+" ← "+c)
+	}
+	return parts
 }
 
 // DeviceRedundancy is a device that keeps running on its last supplies.
@@ -151,6 +196,7 @@ type Result struct {
 	Cascade     []Step             `json:"cascade"`
 	Transfers   []Transfer         `json:"ats_transfers"`
 	Elements    []ElementLoad      `json:"elements"`
+	Findings    []Finding          `json:"findings,omitempty"` // inventory vs live readings, with --live
 }
 
 // Harmful reports whether anything goes down or trips.
@@ -391,7 +437,7 @@ func (r *reasons) chain(i int32) string {
 	case g.atsOf[i] >= 0:
 		a := g.atsOf[i]
 		an := &g.ats[a]
-		p := g.preferredOf(a, r.sc)
+		p := g.preferredOf(a, r.l)
 		switch {
 		case s.live[an.in[1-p]]:
 			c = fmt.Sprintf("ats %s did not transfer (%s) ← ", an.unit.Name, g.whyNoTransfer(a, r.sc)) + r.chain(an.in[p])
@@ -415,7 +461,7 @@ func (r *reasons) cause(i int32) string {
 	if r.s.failed[i] {
 		return r.g.label(i) + " cut"
 	}
-	return fmt.Sprintf("%s tripped at %.1f A > %g A (cascade step %d)", r.g.label(i), r.s.tripAmp[i], r.g.rating[i], r.s.tripped[i])
+	return fmt.Sprintf("%s tripped (%.1f A > %g A, cascade step %d)", r.g.label(i), r.s.tripAmp[i], r.g.rating[i], r.s.tripped[i])
 }
 
 func (g *Graph) modeOf(a int32, sc *Scenario) ATSMode {
@@ -434,7 +480,7 @@ func (g *Graph) whyNoTransfer(a int32, sc *Scenario) string {
 		if u.Test == nil {
 			return "never tested, assumed to fail"
 		}
-		return fmt.Sprintf("last test %s on %s", u.Test.Result, u.Test.Date)
+		return fmt.Sprintf("test %s %s", u.Test.Result, u.Test.Date)
 	}
 	return "it was assumed to work"
 }

@@ -280,11 +280,7 @@ func (e *Evaluator) impactOf(sc *scratch, x int32, tmpl Scenario) Impact {
 			}
 			amps := 0.0
 			if running {
-				share := 1 / float64(n)
-				if wsum > 0 {
-					share = e.l.weight[p] / wsum
-				}
-				amps = e.l.devW[d] * share / (g.psuVolt[p] * dn.pf)
+				amps = g.supplyAmps(e.l, int(d), p, n, wsum)
 			}
 			if dl := amps - b.psuAmps[p]; dl != 0 {
 				sc.walk(g, b, o, [3]float64{dl})

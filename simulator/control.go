@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"feedplan/planner"
 )
 
 // Command is one change of the fault state, as the control API and
@@ -48,6 +50,11 @@ var Ops = []struct{ Op, Args, Does string }{
 func (m *Model) Do(c Command) error {
 	return m.Update(func(f *Faults) error {
 		t := strings.TrimSpace(c.Target)
+		if c.Op == "cut" || c.Op == "trip" || c.Op == "restore" {
+			if el, err := planner.ParseElement(t); err == nil {
+				t = el.String() // "feed:A" and "source:A" are one element
+			}
+		}
 		need := func() error {
 			if t == "" {
 				return fmt.Errorf("%s needs a target", c.Op)
@@ -74,11 +81,26 @@ func (m *Model) Do(c Command) error {
 			if err := need(); err != nil {
 				return err
 			}
-			if !slices.Contains(f.ATSFail, t) {
-				f.ATSFail = append(f.ATSFail, t)
+			if slices.Contains(f.ATSFail, t) {
+				return fmt.Errorf("ats %s has already failed", t)
+			}
+			af, ok := m.flow.ATS(t)
+			if !ok {
+				return fmt.Errorf("ats %q is not in the site", t)
+			}
+			f.ATSFail = append(f.ATSFail, t)
+			if af.Selected >= 0 {
+				if f.Stuck == nil {
+					f.Stuck = map[string]int{}
+				}
+				f.Stuck[t] = af.Selected
 			}
 		case "ats-ok":
+			if !slices.Contains(f.ATSFail, t) {
+				return fmt.Errorf("ats %s has not failed", t)
+			}
 			f.ATSFail = slices.DeleteFunc(f.ATSFail, func(s string) bool { return s == t })
+			delete(f.Stuck, t)
 		case "psu-fail":
 			if err := need(); err != nil {
 				return err
@@ -87,6 +109,9 @@ func (m *Model) Do(c Command) error {
 				f.PSUFail = append(f.PSUFail, t)
 			}
 		case "psu-ok":
+			if !slices.Contains(f.PSUFail, t) {
+				return fmt.Errorf("psu %s has not failed", t)
+			}
 			f.PSUFail = slices.DeleteFunc(f.PSUFail, func(s string) bool { return s == t })
 		case "overdraw":
 			k, err := strconv.ParseFloat(c.Value, 64)
@@ -135,6 +160,9 @@ func (m *Model) Do(c Command) error {
 				f.Dead = append(f.Dead, t)
 			}
 		case "alive":
+			if !slices.Contains(f.Dead, t) {
+				return fmt.Errorf("%s is not dead", t)
+			}
 			f.Dead = slices.DeleteFunc(f.Dead, func(s string) bool { return s == t })
 		case "reboot":
 			if m.views[t] == nil {
@@ -145,7 +173,9 @@ func (m *Model) Do(c Command) error {
 			}
 			f.Rebooted[t] = m.now()
 		case "reset":
-			*f = Faults{}
+			// Clear the faults; what was set over SNMP (outlet names)
+			// and when agents last rebooted are not faults.
+			*f = Faults{Names: f.Names, Rebooted: f.Rebooted}
 		default:
 			return fmt.Errorf("unknown op %q (want one of %s)", c.Op, opNames())
 		}
@@ -296,6 +326,7 @@ func (c *Control) postFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := c.m.Do(cmd); err != nil {
+		c.log.Warn("fault refused", "op", cmd.Op, "target", cmd.Target, "value", cmd.Value, "from", r.RemoteAddr, "err", err)
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}

@@ -50,6 +50,7 @@ type Model struct {
 	views   map[string]*View
 	order   []string
 	subs    []func(Event)
+	deliver sync.Mutex // held while events are delivered, in order
 }
 
 // Faults is the injected fault state; the zero value is a healthy site.
@@ -65,6 +66,7 @@ type Faults struct {
 	Preferred map[string]int       `json:"preferred,omitempty"`    // ATS → preferred input set over SNMP (0 A, 1 B)
 	Rebooted  map[string]time.Time `json:"rebooted,omitempty"`     // device agent → when it last rebooted
 	Names     map[string]string    `json:"outlet_names,omitempty"` // "pdu:outlet" → a name set over SNMP
+	Stuck     map[string]int       `json:"ats_stuck_on,omitempty"` // a failed ATS → the input it was on when it failed
 }
 
 type energy struct {
@@ -81,8 +83,11 @@ func New(opt Options) (*Model, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.Refresh <= 0 {
+	switch {
+	case opt.Refresh == 0:
 		opt.Refresh = time.Second
+	case opt.Refresh < time.Millisecond:
+		return nil, fmt.Errorf("simulator: refresh %v: want at least 1ms", opt.Refresh)
 	}
 	m := &Model{
 		site: opt.Site, g: planner.NewGraph(opt.Site), now: opt.Now, seed: opt.Seed, refresh: opt.Refresh,
@@ -132,7 +137,7 @@ func (f Faults) clone() Faults {
 	c.Cut, c.ATSFail, c.PSUFail = slices.Clone(f.Cut), slices.Clone(f.ATSFail), slices.Clone(f.PSUFail)
 	c.Dead, c.OutletOff = slices.Clone(f.Dead), slices.Clone(f.OutletOff)
 	c.Overdraw, c.Slow, c.Drop = maps.Clone(f.Overdraw), maps.Clone(f.Slow), maps.Clone(f.Drop)
-	c.Preferred, c.Rebooted, c.Names = maps.Clone(f.Preferred), maps.Clone(f.Rebooted), maps.Clone(f.Names)
+	c.Preferred, c.Rebooted, c.Names, c.Stuck = maps.Clone(f.Preferred), maps.Clone(f.Rebooted), maps.Clone(f.Names), maps.Clone(f.Stuck)
 	return c
 }
 
@@ -152,7 +157,11 @@ func (m *Model) Update(fn func(*Faults) error) error {
 	}
 	events := m.diffLocked(before)
 	subs := slices.Clone(m.subs)
+	// Take the delivery lock before letting go of the model, so that
+	// events reach subscribers in the order the changes were made.
+	m.deliver.Lock()
 	m.mu.Unlock()
+	defer m.deliver.Unlock()
 	for _, ev := range events {
 		for _, fn := range subs {
 			fn(ev)
@@ -171,7 +180,8 @@ type Event struct {
 }
 
 // Subscribe calls fn, outside the model's lock and in order, for every
-// event that follows a change of the fault state. fn must not block long.
+// event that follows a change of the fault state. fn must not block long
+// and must not change the model (Update, Do, View.Set) itself.
 func (m *Model) Subscribe(fn func(Event)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -221,7 +231,7 @@ func (m *Model) diffLocked(before devState) []Event {
 		}
 	}
 	for _, name := range m.order {
-		if !before.rebooted[name].Equal(after.rebooted[name]) {
+		if after.rebooted[name].After(before.rebooted[name]) {
 			evs = append(evs, Event{Device: name, Kind: "reboot"})
 		}
 	}
@@ -236,7 +246,7 @@ func (m *Model) apply(f Faults) error {
 
 // applyLocked validates a fault state and evaluates the site under it.
 func (m *Model) applyLocked(f Faults) error {
-	sc := planner.Scenario{ATS: planner.Works, ATSUnit: map[string]planner.ATSMode{}, ATSPreferred: map[string]int{}}
+	sc := planner.Scenario{ATS: planner.Works, ATSUnit: map[string]planner.ATSMode{}}
 	for _, c := range f.Cut {
 		el, err := planner.ParseElement(c)
 		if err != nil {
@@ -250,21 +260,29 @@ func (m *Model) applyLocked(f Faults) error {
 	for _, o := range f.OutletOff {
 		sc.Cut = append(sc.Cut, planner.Element{Kind: planner.Outlet, Name: o})
 	}
-	for _, a := range f.ATSFail {
-		if m.site.ATSUnit(a) == nil {
-			return fmt.Errorf("ats %q is not in the site", a)
-		}
-		sc.ATSUnit[a] = planner.Fails
-	}
+	loads := m.g.NewLoads(nil, m.site.Utilisation)
 	for a, p := range f.Preferred {
 		if m.site.ATSUnit(a) == nil || (p != 0 && p != 1) {
 			return fmt.Errorf("ats %q: preferred input %d", a, p)
 		}
 		if !slices.Contains(f.ATSFail, a) { // a failed switch stays where it is
-			sc.ATSPreferred[a] = p
+			if err := m.g.SetATSInput(loads, a, p); err != nil {
+				return err
+			}
 		}
 	}
-	loads := m.g.NewLoads(nil, m.site.Utilisation)
+	for _, a := range f.ATSFail {
+		if m.site.ATSUnit(a) == nil {
+			return fmt.Errorf("ats %q is not in the site", a)
+		}
+		sc.ATSUnit[a] = planner.Fails
+		// A failed switch stays on the input it was on when it failed.
+		if in, ok := f.Stuck[a]; ok {
+			if err := m.g.SetATSInput(loads, a, in); err != nil {
+				return err
+			}
+		}
+	}
 	for _, s := range f.PSUFail {
 		dev, n, err := splitPSU(s)
 		if err != nil {
@@ -638,8 +656,9 @@ var _ mib.View = (*View)(nil)
 // of its own.
 type Endpoint struct {
 	Device      string
-	Addr        string   // host:port on loopback
-	Communities []string // the device's name, and its inventory community if it has one
+	Addr        string          // host:port on loopback
+	Communities []string        // the device's name, and its inventory community if it has one
+	SNMP        *inventory.SNMP // the inventory's SNMP settings (v3 user and keys), or nil
 }
 
 // Endpoints gives each PDU and ATS an address of its own: its inventory
@@ -701,7 +720,7 @@ func (m *Model) Endpoints(port int) ([]Endpoint, error) {
 			hosts[i] = alloc()
 			used[hosts[i]] = true
 		}
-		e := Endpoint{Device: d.name, Addr: net.JoinHostPort(hosts[i], strconv.Itoa(ports[i])), Communities: []string{d.name}}
+		e := Endpoint{Device: d.name, Addr: net.JoinHostPort(hosts[i], strconv.Itoa(ports[i])), Communities: []string{d.name}, SNMP: d.snmp}
 		if d.snmp != nil && d.snmp.Community != "" {
 			e.Communities = append(e.Communities, d.snmp.Community.Reveal())
 		}

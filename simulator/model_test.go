@@ -103,18 +103,38 @@ func TestModelFollowsThePlanner(t *testing.T) {
 	if _, drop := b4.Behaviour(); !drop {
 		t.Error("r04-b answers after the cascade; want it dark (its inlet tripped)")
 	}
-	// ats-r07 told to fail: after restoring A and cutting A again it stays dark.
+	// ats-r07 transferred to B. Told to fail now, it stays where it is —
+	// also when A comes back — and when B goes, its output goes dark.
+	if sel := intOf(t, get(t, m, "ats-r07", oids.ATSStatusSelectedSource+".0")); sel != 2 {
+		t.Fatalf("ats-r07 selected source with A cut = %d; want 2 (sourceB)", sel)
+	}
 	if err := m.Do(simulator.Command{Op: "ats-fail", Target: "ats-r07"}); err != nil {
 		t.Fatal(err)
 	}
-	if sel := intOf(t, get(t, m, "ats-r07", oids.ATSStatusSelectedSource+".0")); sel == 2 {
-		t.Error("ats-r07 reads sourceB although it is set to fail")
-	}
-	if err := m.Do(simulator.Command{Op: "restore", Target: "source:A"}); err != nil {
-		t.Fatal(err)
+	if err := m.Do(simulator.Command{Op: "restore", Target: "feed:A"}); err != nil {
+		t.Fatalf("restore feed:A (the same element as source:A) = %v", err)
 	}
 	if _, drop := a.Behaviour(); drop {
 		t.Error("r01-a does not answer after feed A is restored")
+	}
+	if sel := intOf(t, get(t, m, "ats-r07", oids.ATSStatusSelectedSource+".0")); sel != 2 {
+		t.Errorf("failed ats-r07 after A is back reads source %d; want it still on B (2)", sel)
+	}
+	if err := m.Do(simulator.Command{Op: "cut", Target: "source:B"}); err != nil {
+		t.Fatal(err)
+	}
+	strip, _ := m.Device("r07-c")
+	if _, drop := strip.Behaviour(); !drop {
+		t.Error("r07-c (behind the failed ats-r07) answers with B cut; want it dark")
+	}
+	if err := m.Do(simulator.Command{Op: "ats-ok", Target: "ats-r07"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, drop := strip.Behaviour(); drop {
+		t.Error("r07-c stays dark after ats-r07 is repaired; want it on A")
+	}
+	if err := m.Do(simulator.Command{Op: "ats-ok", Target: "ats-r07"}); err == nil {
+		t.Error("ats-ok on a healthy ATS = nil; want an error (a typo must not look like a repair)")
 	}
 }
 
@@ -339,5 +359,24 @@ func TestModelRenameOutlet(t *testing.T) {
 	}
 	if got := string(get(t, m, "r02-a", oid).Value.([]byte)); got != "spare-7" {
 		t.Errorf("outlet 7 name after the SET = %q; want spare-7", got)
+	}
+}
+
+func TestModelResetIsNotAReboot(t *testing.T) {
+	m, _, now := exampleModel(t)
+	var got []simulator.Event
+	m.Subscribe(func(ev simulator.Event) { got = append(got, ev) })
+	if err := m.Do(simulator.Command{Op: "reboot", Target: "r02-a"}); err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(time.Minute)
+	if err := m.Do(simulator.Command{Op: "reset"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Kind != "reboot" {
+		t.Errorf("events after reboot + reset = %+v; want the one reboot", got)
+	}
+	if up := get(t, m, "r02-a", "1.3.6.1.2.1.1.3.0").Value.(uint32); up > 6100 {
+		t.Errorf("r02-a sysUpTime a minute after its reboot and a reset = %d ticks; want about 6000 (a reset is not a reboot)", up)
 	}
 }

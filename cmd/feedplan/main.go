@@ -44,9 +44,10 @@ func plain(f func(args []string, stdout, stderr io.Writer) int) func(context.Con
 func commands() []command {
 	return []command{
 		{"validate", "check an inventory file and report every problem in it", plain(cmdValidate)},
-		{"whatif", "evaluate a failure scenario: what goes dark, what overloads", plain(cmdWhatif)},
+		{"whatif", "evaluate a failure scenario: what goes dark, what overloads", cmdWhatif},
 		{"audit", "N-1 sweep and redundancy audit of a whole site", plain(cmdAudit)},
 		{"gen", "write a synthetic site of any size", plain(cmdGen)},
+		{"poll", "read a site's PDUs and ATS units over SNMP", cmdPoll},
 		{"sim", "serve a site's PDUs and ATS units over SNMP, with faults on demand", cmdSim},
 	}
 }

@@ -43,7 +43,7 @@ func TestExitCodes(t *testing.T) {
 		{"whatif broken inventory", []string{"whatif", brokenSite, "--cut", "source:A"}, exitBadInput, "nothing was evaluated"},
 		{"audit broken inventory", []string{"audit", brokenSite}, exitBadInput, "nothing was evaluated"},
 		{"unknown element name", []string{"whatif", testSite, "--cut", "source:Z"}, exitBadInput, `source:Z is not in site "cli-test"`},
-		{"unknown element kind", []string{"whatif", testSite, "--cut", "breaker:A-1"}, exitBadInput, `unknown kind "breaker"`},
+		{"unknown element kind", []string{"whatif", testSite, "--cut", "fuse:A-1"}, exitBadInput, `unknown kind "fuse"`},
 		{"element without a kind", []string{"whatif", testSite, "--cut", "A"}, exitBadInput, "want KIND:NAME"},
 		{"unknown bank", []string{"whatif", testSite, "--cut", "bank:r01-a/9"}, exitBadInput, "bank:r01-a/9 is not in site"},
 		{"unknown flag", []string{"whatif", testSite, "--cut", "source:A", "--bogus"}, exitBadInput, "flag provided but not defined: -bogus"},

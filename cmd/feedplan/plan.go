@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"time"
+
 	"feedplan/inventory"
+	"feedplan/pdu"
 	"feedplan/planner"
 )
 
@@ -60,7 +64,7 @@ type scenarioFlags struct {
 }
 
 func (f *scenarioFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.ats, "ats", "what ATS units do when their input dies: works, fails or as-tested (last test passed); NAME=MODE for one unit (repeatable)")
+	fs.Var(&f.ats, "ats", "what ATS units do when their input dies: as-tested (default: only those whose last switchover test passed transfer), works or fails; NAME=MODE for one unit (repeatable)")
 	fs.StringVar(&f.output, "o", "text", "output: text, json or markdown")
 	fs.Float64Var(&f.utilisation, "utilisation", 0, "share of nameplate a device draws when not measured (default: the site's, else 0.6)")
 	fs.IntVar(&f.limit, "limit", 20, "rows per section in text and markdown output; 0 lists all")
@@ -68,7 +72,9 @@ func (f *scenarioFlags) register(fs *flag.FlagSet) {
 
 // build turns the flags into a scenario template, an evaluator and a format.
 func (f *scenarioFlags) build(site *inventory.Site, stderr io.Writer) (planner.Scenario, *planner.Evaluator, planner.Format, bool) {
-	var sc planner.Scenario
+	// An ATS is trusted to transfer only if its last switchover test
+	// passed: an untested ATS is how a hundred servers went dark.
+	sc := planner.Scenario{ATS: planner.AsTested}
 	format, err := planner.ParseFormat(f.output)
 	if err != nil {
 		fmt.Fprintf(stderr, "feedplan: %v\n", err)
@@ -110,20 +116,23 @@ func (f *scenarioFlags) build(site *inventory.Site, stderr io.Writer) (planner.S
 }
 
 const whatifExamples = `  feedplan whatif examples/site.yaml --cut source:A
-  feedplan whatif examples/site.yaml --cut source:A --ats as-tested
-  feedplan whatif examples/site.yaml --cut circuit:PB-1-3 --cut pdu:r02-a -o markdown
+  feedplan whatif examples/site.yaml --cut source:A --ats works
+  feedplan whatif examples/site.yaml --cut circuit:B-04 --cut pdu:r02-a -o markdown
   feedplan whatif examples/site.yaml --cut source:B --ats ats-r07=fails -o json
 
 Elements: source:NAME (or feed:NAME), panel:NAME, circuit:NAME, ats:NAME,
 pdu:NAME, bank:PDU/BANK, outlet:PDU:N.
 `
 
-func cmdWhatif(args []string, stdout, stderr io.Writer) int {
+func cmdWhatif(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("whatif", "SITE.yaml --cut KIND:NAME [--cut …] [flags]", whatifExamples, stderr)
 	var cuts listFlag
-	fs.Var(&cuts, "cut", "an element to fail: source:A, panel:PA, circuit:PA-1, ats:NAME, pdu:NAME, bank:PDU/N, outlet:PDU:N (repeatable)")
+	fs.Var(&cuts, "cut", "an element to fail: source:A, panel:PA-1, circuit:B-04, ats:NAME, pdu:NAME, bank:PDU/N, outlet:PDU:N (repeatable)")
+	live := fs.Bool("live", false, "poll the site's PDUs and ATS units first and evaluate from their measured loads and ATS states")
 	var sf scenarioFlags
 	sf.register(fs)
+	var pf pollFlags
+	pf.register(fs)
 	pos, code, ok := parseArgs(fs, args, 1, stderr)
 	if !ok {
 		return code
@@ -148,11 +157,19 @@ func cmdWhatif(args []string, stdout, stderr io.Writer) int {
 		}
 		sc.Cut = append(sc.Cut, e)
 	}
+	var findings []planner.Finding
+	if *live {
+		var ok bool
+		if ev, findings, ok = liveEvaluator(ctx, site, ev, &pf, stderr); !ok {
+			return exitBadInput
+		}
+	}
 	res, err := ev.Evaluate(sc)
 	if err != nil {
 		fmt.Fprintf(stderr, "feedplan: %v\n", err)
 		return exitBadInput
 	}
+	res.Findings = findings
 	if err := res.Render(stdout, format, planner.RenderOptions{Limit: sf.limit}); err != nil {
 		fmt.Fprintf(stderr, "feedplan: writing the report: %v\n", err)
 		return exitBadInput
@@ -194,4 +211,41 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 		return exitHarm
 	}
 	return exitOK
+}
+
+// liveEvaluator polls the site and returns an evaluator on its measured
+// loads. An ATS found on its other input is taken as it is.
+func liveEvaluator(ctx context.Context, site *inventory.Site, est *planner.Evaluator, pf *pollFlags, stderr io.Writer) (*planner.Evaluator, []planner.Finding, bool) {
+	targets, err := siteTargets(site, nil, pf)
+	if err != nil || len(targets) == 0 {
+		fmt.Fprintf(stderr, "feedplan whatif --live: no PDU or ATS of the site has an snmp address (%v)\n", err)
+		return nil, nil, false
+	}
+	results, err := pdu.Poll(ctx, targets, pdu.PollOptions{Concurrency: pf.concurrency, Logger: pf.logger(stderr)})
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
+		return nil, nil, false
+	}
+	ll := est.LiveSnapshot(results, time.Now())
+	g := est.Graph()
+	loads, err := ll.Loads(g, site.Utilisation)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
+		return nil, nil, false
+	}
+	for _, r := range results {
+		a := site.ATSUnit(r.Target.Name)
+		if a == nil || r.Reading == nil || r.Reading.ATS == nil || r.Reading.ATS.Selected < 0 {
+			continue
+		}
+		if sel := r.Reading.ATS.Selected; a.Inputs[sel] != a.Preferred {
+			if err := g.SetATSInput(loads, a.Name, sel); err != nil {
+				fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
+				return nil, nil, false
+			}
+			ll.Findings = append(ll.Findings, planner.Finding{Kind: "ats-on-other-input", Where: a.Name,
+				Detail: fmt.Sprintf("runs on %s, not its preferred %s: evaluated as it is now", a.Inputs[sel], a.Preferred)})
+		}
+	}
+	return planner.NewEvaluator(g, loads), ll.Findings, true
 }

@@ -148,8 +148,12 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			v, _ := model.Device(name)
 			views[name] = v
 		}
+	case *replayDir != "" && len(pos) > 0:
+		fmt.Fprintln(stderr, "feedplan sim: give a site file or --replay DIR, not both")
+		fs.Usage()
+		return exitBadInput
 	default:
-		fmt.Fprintln(stderr, "feedplan sim: give a site file, or --replay DIR (not both)")
+		fmt.Fprintln(stderr, "feedplan sim: give a site file (SITE.yaml) to simulate, or --replay DIR to serve recordings")
 		fs.Usage()
 		return exitBadInput
 	}
@@ -166,7 +170,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			a.ag.Close()
 		}
 	}
-	newAgent := func(listen string, resolve func(community, context string) (mib.View, bool), boots string, name string) error {
+	newAgent := func(listen string, resolve func(community, context string) (mib.View, bool), boots string, name string, users []agent.User) error {
 		ag, err := agent.New(agent.Options{Listen: listen, Resolve: resolve, Users: users, BootsFile: boots, Logger: log.With("component", "agent")})
 		if err != nil {
 			return err
@@ -202,7 +206,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 					return v, true
 				}
 				return nil, false
-			}, boots, ep.Device)
+			}, boots, ep.Device, deviceUsers(users, ep))
 			if err != nil {
 				closeAll()
 				fmt.Fprintf(stderr, "feedplan sim: %s at %s: %v\n", ep.Device, ep.Addr, err)
@@ -231,7 +235,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			v, ok := views[name]
 			return v, ok
-		}, bootsFile, "")
+		}, bootsFile, "", users)
 		if err != nil {
 			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
 			return exitBadInput
@@ -246,25 +250,29 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		go func() { errc <- a.ag.Run(ctx) }()
 	}
 	running := len(agents)
+	// fail stops what runs and reports a start-up error.
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "feedplan sim: "+format+"\n", args...)
+		cancel()
+		for range running {
+			<-errc
+		}
+		return exitBadInput
+	}
 	if model != nil {
 		ctl, err := simulator.NewControl(model, simulator.ControlOptions{Listen: *control, Logger: log.With("component", "control")})
 		if err != nil {
-			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
-			cancel()
-			for range running {
-				<-errc
-			}
-			return exitBadInput
+			return fail("%v", err)
 		}
-		if err := writeControlFile(*ctlFile, controlFile{URL: "http://" + ctl.Addr(), Token: ctl.Token()}); err != nil {
-			fmt.Fprintf(stderr, "feedplan sim: %v\n", err)
-			cancel()
-			for range running {
-				<-errc
-			}
-			return exitBadInput
+		if err := claimControlFile(ctx, *ctlFile, controlFile{URL: "http://" + ctl.Addr(), Token: ctl.Token()}); err != nil {
+			return fail("%v", err)
 		}
-		defer os.Remove(*ctlFile)
+		defer releaseControlFile(*ctlFile, ctl.Token())
+		// Every change of the simulated hardware goes to the log: faults
+		// through the control API, and SETs from SNMP managers.
+		model.Subscribe(func(ev simulator.Event) {
+			log.Info("device changed", "device", ev.Device, "what", ev.Kind, "outlet", ev.Outlet, "on", ev.On, "source", ev.Source)
+		})
 		if *trapTarget != "" {
 			from := map[string]string{}
 			if *perDevice {
@@ -274,12 +282,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			ts, err := simulator.NewTrapSender(simulator.TrapOptions{Target: *trapTarget, Community: *trapCommunity, Inform: *trapInform, From: from, Logger: log.With("component", "traps")})
 			if err != nil {
-				fmt.Fprintf(stderr, "feedplan sim: --traps: %v\n", err)
-				cancel()
-				for range running {
-					<-errc
-				}
-				return exitBadInput
+				return fail("--traps: %v", err)
 			}
 			ts.Attach(model)
 			go func() { errc <- ts.Run(ctx) }()
@@ -345,6 +348,16 @@ func printSimBanner(w io.Writer, addr string, views map[string]mib.View, model *
 	}
 }
 
+// deviceUsers adds a device's own inventory SNMPv3 user to the
+// simulator's, so that a poller can use the inventory unchanged.
+func deviceUsers(users []agent.User, ep simulator.Endpoint) []agent.User {
+	s := ep.SNMP
+	if s == nil || s.Version != "3" || s.User == "" || slices.ContainsFunc(users, func(u agent.User) bool { return u.Name == s.User }) {
+		return users
+	}
+	return append(slices.Clone(users), agent.User{Name: s.User, Auth: strings.ToUpper(s.AuthProto), AuthKey: s.AuthKey.Reveal(), Priv: strings.ToUpper(s.PrivProto), PrivKey: s.PrivKey.Reveal()})
+}
+
 func printPerDeviceBanner(w io.Writer, first *agent.Agent, eps []simulator.Endpoint, model *simulator.Model, users []agent.User) {
 	fmt.Fprintf(w, "feedplan sim: %d devices, each on an address of its own (v1/v2c community: its name or its inventory community", len(eps))
 	if len(users) > 0 {
@@ -379,16 +392,54 @@ func netSNMPAuth(a string) string {
 	return a
 }
 
-func writeControlFile(path string, cf controlFile) error {
+// claimControlFile writes the control file (mode 0600, atomically),
+// unless it belongs to a simulator that still answers.
+func claimControlFile(ctx context.Context, path string, cf controlFile) error {
+	if b, err := os.ReadFile(path); err == nil {
+		var old controlFile
+		if json.Unmarshal(b, &old) == nil && old.URL != "" {
+			ctx, cancel := context.WithTimeout(ctx, time.Second)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, old.URL+"/v1/faults", nil)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+				return fmt.Errorf("another simulator is running (control API %s, control file %s): stop it, or give this one --control-file", old.URL, path)
+			}
+		}
+	}
 	b, err := json.Marshal(cf)
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), ".feedplan-sim-*.json")
+	if err != nil {
 		return fmt.Errorf("writing the control file: %w", err)
 	}
-	return os.Rename(tmp, path)
+	defer os.Remove(f.Name())
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the control file: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the control file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the control file: %w", err)
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// releaseControlFile removes the control file if it is still ours.
+func releaseControlFile(path, token string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var cf controlFile
+	if json.Unmarshal(b, &cf) == nil && cf.Token == token {
+		os.Remove(path)
+	}
 }
 
 const simCtlExamples = `  feedplan sim ctl cut source:A
@@ -417,7 +468,7 @@ func cmdSimCtl(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	b, err := os.ReadFile(*ctlFile)
 	if err != nil {
-		fmt.Fprintf(stderr, "feedplan sim ctl: no running simulator found (%v); start one with 'feedplan sim SITE.yaml'\n", err)
+		fmt.Fprintf(stderr, "feedplan sim ctl: no running simulator found (%v); start one with 'feedplan sim SITE.yaml' (a --replay simulator has no faults to inject)\n", err)
 		return exitBadInput
 	}
 	var cf controlFile

@@ -72,8 +72,10 @@ func TestSimAndCtl(t *testing.T) {
 		}
 	}
 
-	if fi, err := os.Stat(ctlFile); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("control file %s: %v, mode %v; want mode 0600 (it holds the token)", ctlFile, err, fi.Mode().Perm())
+	if fi, err := os.Stat(ctlFile); err != nil {
+		t.Errorf("control file %s: %v", ctlFile, err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Errorf("control file %s has mode %v; want 0600 (it holds the token)", ctlFile, fi.Mode().Perm())
 	}
 	sysName := func(community string) (string, error) {
 		out, err := exec.CommandContext(t.Context(), snmpget, "-v2c", "-c", community, "-On", "-r", "0", "-t", "1", addr, "1.3.6.1.2.1.1.5.0").CombinedOutput()
@@ -92,6 +94,15 @@ func TestSimAndCtl(t *testing.T) {
 	}
 	if out, err := sysName("r01-b"); err != nil {
 		t.Errorf("snmpget r01-b after cutting feed A = %q, %v; want an answer (feed B is live)", out, err)
+	}
+
+	// A second simulator with the same control file is refused, and the
+	// first one's file survives it.
+	if code, _, errOut := feedplan("sim", "../../examples/site.yaml", "--listen", "127.0.0.1:0", "--control-file", ctlFile); code != exitBadInput || !strings.Contains(errOut, "another simulator is running") {
+		t.Errorf("a second feedplan sim on the same control file = %d, %q; want exit 2, another simulator is running", code, errOut)
+	}
+	if _, err := os.Stat(ctlFile); err != nil {
+		t.Errorf("the second simulator removed the first one's control file: %v", err)
 	}
 
 	code, _, errOut = feedplan("sim", "ctl", "--control-file", ctlFile, "cut", "source:Q")

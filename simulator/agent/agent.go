@@ -208,7 +208,7 @@ func New(opt Options) (*Agent, error) {
 		return nil, fmt.Errorf("agent: listen address %q: %w", opt.Listen, err)
 	}
 	if !laddr.IP.IsLoopback() && !opt.AllowNonLoopback {
-		return nil, fmt.Errorf("agent: listen address %q is not loopback (set AllowNonLoopback to serve a network)", opt.Listen)
+		return nil, fmt.Errorf("listen address %q is not on loopback: the simulator answers on 127.0.0.0/8 only", opt.Listen)
 	}
 
 	conn, err := net.ListenUDP("udp", laddr)

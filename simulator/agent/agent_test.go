@@ -48,8 +48,8 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}{
 		{"no logger", agent.Options{Resolve: resolve}, "Logger is nil"},
 		{"no resolver", agent.Options{Logger: log}, "Resolve is nil"},
-		{"all interfaces", ok(agent.Options{Listen: "0.0.0.0:0"}), "not loopback"},
-		{"a network address", ok(agent.Options{Listen: "192.0.2.1:161"}), "not loopback"},
+		{"all interfaces", ok(agent.Options{Listen: "0.0.0.0:0"}), "not on loopback"},
+		{"a network address", ok(agent.Options{Listen: "192.0.2.1:161"}), "not on loopback"},
 		{"unparsable address", ok(agent.Options{Listen: "127.0.0.1"}), "listen address"},
 		{"short engine ID", ok(agent.Options{EngineID: []byte{0x80, 0, 0, 1}}), "EngineID of 4 octets"},
 		{"long engine ID", ok(agent.Options{EngineID: make([]byte, 33)}), "EngineID of 33 octets"},

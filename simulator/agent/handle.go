@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -26,8 +27,10 @@ func (a *Agent) handle(pkt []byte, src netip.AddrPort) (out []byte, delay time.D
 		if p := recover(); p != nil {
 			a.c.panics.Add(1)
 			a.c.malformed.Add(1)
+			// Not the packet itself: it holds the community in clear.
+			sum := sha256.Sum256(pkt)
 			a.log.Error("snmp agent: handling a packet panicked", "from", src.String(), "panic", fmt.Sprint(p),
-				"packet", hex.EncodeToString(pkt), "stack", string(debug.Stack()))
+				"bytes", len(pkt), "sha256", hex.EncodeToString(sum[:8]), "stack", string(debug.Stack()))
 			out, delay = nil, 0
 		}
 	}()

@@ -1,0 +1,273 @@
+package pdu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gosnmp/gosnmp"
+
+	"feedplan/inventory"
+)
+
+// Client is what drivers need of an SNMP session. A Client is used by one
+// goroutine at a time.
+type Client interface {
+	// Get reads the given OIDs; a missing one comes back as a varbind of
+	// type NoSuchObject or NoSuchInstance.
+	Get(ctx context.Context, oids ...string) ([]gosnmp.SnmpPDU, error)
+	// Walk reads a subtree. On an error it returns what it read before
+	// it, with the error.
+	Walk(ctx context.Context, root string) ([]gosnmp.SnmpPDU, error)
+	// Set writes variables.
+	Set(ctx context.Context, vars ...gosnmp.SnmpPDU) error
+	Close() error
+}
+
+// Target says how to reach one device.
+type Target struct {
+	Name    string // the inventory name, for messages
+	Address string // host or host:port (default port 161)
+	Version string // "1", "2c" (default) or "3"
+
+	Community inventory.Secret
+	User      string
+	Auth      string // MD5, SHA, SHA224, SHA256, SHA384, SHA512
+	AuthKey   inventory.Secret
+	Priv      string // DES, AES, AES192, AES256
+	PrivKey   inventory.Secret
+	Context   string
+
+	Driver string // a driver name, or "" / "auto" to detect
+
+	Timeout        time.Duration // per request (default 2 s)
+	Retries        int           // per request, without doubling the timeout
+	MaxRepetitions uint32        // GETBULK size (default 20)
+}
+
+// TargetOf builds the target of an inventory device.
+func TargetOf(name string, s *inventory.SNMP) Target {
+	t := Target{Name: name}
+	if s == nil {
+		return t
+	}
+	t.Address, t.Version, t.Community = s.Address, s.Version, s.Community
+	t.User, t.Auth, t.AuthKey, t.Priv, t.PrivKey, t.Context = s.User, s.AuthProto, s.AuthKey, s.PrivProto, s.PrivKey, s.Context
+	t.Driver = s.Driver
+	return t
+}
+
+func (t Target) String() string {
+	if t.Name != "" && t.Name != t.Address {
+		return fmt.Sprintf("%s (%s)", t.Name, t.Address)
+	}
+	return t.Address
+}
+
+// session is a Client over gosnmp.
+type session struct {
+	t      Target
+	g      *gosnmp.GoSNMP
+	log    *slog.Logger
+	noBulk bool // the agent chokes on GETBULK: walk with GETNEXT
+}
+
+// Dial opens a session to a target. It sends nothing: SNMP over UDP has
+// no connection, so an unreachable device shows on the first request.
+func Dial(t Target, log *slog.Logger) (Client, error) {
+	if t.Address == "" {
+		return nil, fmt.Errorf("%s: no SNMP address", t)
+	}
+	host, port := t.Address, 161
+	if h, p, err := net.SplitHostPort(t.Address); err == nil {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%s: bad port %q", t, p)
+		}
+		host, port = h, n
+	}
+	g := &gosnmp.GoSNMP{
+		Target:             host,
+		Port:               uint16(port),
+		Transport:          "udp",
+		Timeout:            t.Timeout,
+		Retries:            t.Retries,
+		ExponentialTimeout: false,
+		MaxRepetitions:     t.MaxRepetitions,
+		MaxOids:            gosnmp.MaxOids,
+		Context:            context.Background(),
+	}
+	if g.Timeout <= 0 {
+		g.Timeout = 2 * time.Second
+	}
+	if g.MaxRepetitions == 0 {
+		g.MaxRepetitions = 20
+	}
+	switch t.Version {
+	case "", "2c":
+		g.Version, g.Community = gosnmp.Version2c, t.Community.Reveal()
+	case "1":
+		g.Version, g.Community = gosnmp.Version1, t.Community.Reveal()
+	case "3":
+		g.Version, g.SecurityModel, g.ContextName = gosnmp.Version3, gosnmp.UserSecurityModel, t.Context
+		usm := &gosnmp.UsmSecurityParameters{UserName: t.User}
+		g.MsgFlags = gosnmp.NoAuthNoPriv
+		if t.Auth != "" {
+			p, err := authProtocol(t.Auth)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t, err)
+			}
+			usm.AuthenticationProtocol, usm.AuthenticationPassphrase = p, t.AuthKey.Reveal()
+			g.MsgFlags = gosnmp.AuthNoPriv
+		}
+		if t.Priv != "" {
+			p, err := privProtocol(t.Priv)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t, err)
+			}
+			usm.PrivacyProtocol, usm.PrivacyPassphrase = p, t.PrivKey.Reveal()
+			g.MsgFlags = gosnmp.AuthPriv
+		}
+		g.SecurityParameters = usm
+	default:
+		return nil, fmt.Errorf("%s: SNMP version %q: want 1, 2c or 3", t, t.Version)
+	}
+	if err := g.Connect(); err != nil {
+		return nil, fmt.Errorf("%s: %w", t, err)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &session{t: t, g: g, log: log.With("pdu", t.Name)}, nil
+}
+
+func authProtocol(s string) (gosnmp.SnmpV3AuthProtocol, error) {
+	switch strings.ToUpper(strings.ReplaceAll(s, "-", "")) {
+	case "MD5":
+		return gosnmp.MD5, nil
+	case "SHA":
+		return gosnmp.SHA, nil
+	case "SHA224":
+		return gosnmp.SHA224, nil
+	case "SHA256":
+		return gosnmp.SHA256, nil
+	case "SHA384":
+		return gosnmp.SHA384, nil
+	case "SHA512":
+		return gosnmp.SHA512, nil
+	}
+	return 0, fmt.Errorf("auth protocol %q: want MD5, SHA, SHA224, SHA256, SHA384 or SHA512", s)
+}
+
+func privProtocol(s string) (gosnmp.SnmpV3PrivProtocol, error) {
+	switch strings.ToUpper(strings.ReplaceAll(s, "-", "")) {
+	case "DES":
+		return gosnmp.DES, nil
+	case "AES", "AES128":
+		return gosnmp.AES, nil
+	case "AES192":
+		return gosnmp.AES192, nil
+	case "AES256":
+		return gosnmp.AES256, nil
+	}
+	return 0, fmt.Errorf("privacy protocol %q: want DES, AES, AES192 or AES256", s)
+}
+
+// describe turns a gosnmp error into one that says what timed out. It
+// does not name the target: the caller's context does.
+func (s *session) describe(ctx context.Context, what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("%s: %w (%v)", what, ctx.Err(), err)
+	}
+	if strings.Contains(strings.ToLower(err.Error()), "timeout") {
+		return fmt.Errorf("%s: no answer within %v × %d tries: %w", what, s.g.Timeout, s.g.Retries+1, ErrTimeout)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// ErrTimeout is the error of a device that did not answer.
+var ErrTimeout = errors.New("timed out")
+
+// StatusError is an SNMP error-status in a response: the agent answered
+// but refused the request. Index is the 1-based variable it names, or 0.
+type StatusError struct {
+	Op     string // get, set
+	Status gosnmp.SNMPError
+	Index  int
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("%s refused: %v (variable %d)", e.Op, e.Status, e.Index)
+}
+
+func (s *session) Get(ctx context.Context, oids ...string) ([]gosnmp.SnmpPDU, error) {
+	s.g.Context = ctx
+	var out []gosnmp.SnmpPDU
+	for len(oids) > 0 {
+		n := min(len(oids), s.g.MaxOids)
+		start := time.Now()
+		res, err := s.g.Get(oids[:n])
+		s.log.Debug("snmp get", "oids", n, "took", time.Since(start), "err", err)
+		if err != nil {
+			return out, s.describe(ctx, "get", err)
+		}
+		if res.Error != gosnmp.NoError {
+			return out, &StatusError{Op: "get", Status: res.Error, Index: int(res.ErrorIndex)}
+		}
+		out = append(out, res.Variables...)
+		oids = oids[n:]
+	}
+	return out, nil
+}
+
+func (s *session) Walk(ctx context.Context, root string) ([]gosnmp.SnmpPDU, error) {
+	s.g.Context = ctx
+	start := time.Now()
+	var out []gosnmp.SnmpPDU
+	collect := func(p gosnmp.SnmpPDU) error { out = append(out, p); return nil }
+	var err error
+	if s.g.Version == gosnmp.Version1 || s.noBulk {
+		err = s.g.Walk(root, collect)
+	} else {
+		err = s.g.BulkWalk(root, collect)
+		if err != nil && len(out) == 0 && ctx.Err() == nil && !strings.Contains(strings.ToLower(err.Error()), "timeout") {
+			// Some agents answer GETBULK with an error or garbage: walk
+			// with GETNEXT from now on.
+			s.log.Info("GETBULK failed; walking with GETNEXT", "root", root, "err", err)
+			s.noBulk = true
+			err = s.g.Walk(root, collect)
+		}
+	}
+	s.log.Debug("snmp walk", "root", root, "vars", len(out), "took", time.Since(start), "err", err)
+	if err != nil {
+		return out, s.describe(ctx, "walking "+root, err)
+	}
+	return out, nil
+}
+
+func (s *session) Set(ctx context.Context, vars ...gosnmp.SnmpPDU) error {
+	s.g.Context = ctx
+	res, err := s.g.Set(vars)
+	if err != nil {
+		return s.describe(ctx, "set", err)
+	}
+	if res.Error != gosnmp.NoError {
+		return &StatusError{Op: "set", Status: res.Error, Index: int(res.ErrorIndex)}
+	}
+	return nil
+}
+
+func (s *session) Close() error {
+	if s.g.Conn == nil {
+		return nil
+	}
+	return s.g.Conn.Close()
+}
