@@ -116,3 +116,15 @@ func (f *Flow) Running(device string) bool {
 	}
 	return false
 }
+
+// Tripped lists the breakers, banks and inlets that tripped in the
+// cascade, in graph order.
+func (f *Flow) Tripped() []Element {
+	var out []Element
+	for i := int32(0); i < int32(f.g.n); i++ {
+		if f.s.tripped[i] > 0 {
+			out = append(out, f.g.element(i))
+		}
+	}
+	return out
+}

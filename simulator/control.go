@@ -32,7 +32,7 @@ type Command struct {
 var Ops = []struct{ Op, Args, Does string }{
 	{"cut", "ELEMENT", "cut an element: source:A, panel:PA-1, circuit:B-04, pdu:r01-a, bank:r01-a/1, outlet:r01-a:7"},
 	{"trip", "ELEMENT", "trip a breaker (as cut, for a circuit, panel, bank or PDU inlet)"},
-	{"restore", "ELEMENT", "undo a cut or trip"},
+	{"restore", "ELEMENT", "undo a cut, or close a breaker the cascade tripped (trips stay open until restored)"},
 	{"ats-fail", "ATS", "make an ATS fail to transfer"},
 	{"ats-ok", "ATS", "let an ATS transfer again"},
 	{"psu-fail", "DEVICE:N", "supply N of a device silently stops drawing"},
@@ -63,6 +63,15 @@ func (m *Model) Do(c Command) error {
 		}
 		switch c.Op {
 		case "cut", "trip":
+			if c.Op == "trip" {
+				if err := need(); err != nil {
+					return err
+				}
+				if !slices.Contains(f.Tripped, t) {
+					f.Tripped = append(f.Tripped, t)
+				}
+				return nil
+			}
 			if err := need(); err != nil {
 				return err
 			}
@@ -73,10 +82,11 @@ func (m *Model) Do(c Command) error {
 			if err := need(); err != nil {
 				return err
 			}
-			if !slices.Contains(f.Cut, t) {
-				return fmt.Errorf("%s is not cut", t)
+			if !slices.Contains(f.Cut, t) && !slices.Contains(f.Tripped, t) {
+				return fmt.Errorf("%s is neither cut nor tripped", t)
 			}
 			f.Cut = slices.DeleteFunc(f.Cut, func(s string) bool { return s == t })
+			f.Tripped = slices.DeleteFunc(f.Tripped, func(s string) bool { return s == t })
 		case "ats-fail":
 			if err := need(); err != nil {
 				return err

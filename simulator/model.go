@@ -55,14 +55,15 @@ type Model struct {
 
 // Faults is the injected fault state; the zero value is a healthy site.
 type Faults struct {
-	Cut       []string             `json:"cut"`                    // elements cut or tripped: "source:A", "circuit:B-04"
-	ATSFail   []string             `json:"ats_fail"`               // ATS units that will not transfer
-	PSUFail   []string             `json:"psu_fail"`               // "device:psu": a supply that silently stops drawing
+	Cut       []string             `json:"cut,omitempty"`          // elements cut by hand: "source:A", "circuit:B-04"
+	Tripped   []string             `json:"tripped,omitempty"`      // breakers, banks and inlets that tripped: open until restored
+	ATSFail   []string             `json:"ats_fail,omitempty"`     // ATS units that will not transfer
+	PSUFail   []string             `json:"psu_fail,omitempty"`     // "device:psu": a supply that silently stops drawing
 	Overdraw  map[string]float64   `json:"overdraw,omitempty"`     // device → factor of its normal draw
 	Slow      map[string]string    `json:"slow,omitempty"`         // PDU/ATS → delay per request ("300ms")
 	Drop      map[string]float64   `json:"drop,omitempty"`         // PDU/ATS → share of requests dropped
-	Dead      []string             `json:"dead"`                   // PDU/ATS agents that do not answer
-	OutletOff []string             `json:"outlet_off"`             // "pdu:outlet" switched off over SNMP
+	Dead      []string             `json:"dead,omitempty"`         // PDU/ATS agents that do not answer
+	OutletOff []string             `json:"outlet_off,omitempty"`   // "pdu:outlet" switched off over SNMP
 	Preferred map[string]int       `json:"preferred,omitempty"`    // ATS → preferred input set over SNMP (0 A, 1 B)
 	Rebooted  map[string]time.Time `json:"rebooted,omitempty"`     // device agent → when it last rebooted
 	Names     map[string]string    `json:"outlet_names,omitempty"` // "pdu:outlet" → a name set over SNMP
@@ -134,7 +135,7 @@ func (m *Model) Faults() Faults {
 
 func (f Faults) clone() Faults {
 	c := f
-	c.Cut, c.ATSFail, c.PSUFail = slices.Clone(f.Cut), slices.Clone(f.ATSFail), slices.Clone(f.PSUFail)
+	c.Cut, c.Tripped, c.ATSFail, c.PSUFail = slices.Clone(f.Cut), slices.Clone(f.Tripped), slices.Clone(f.ATSFail), slices.Clone(f.PSUFail)
 	c.Dead, c.OutletOff = slices.Clone(f.Dead), slices.Clone(f.OutletOff)
 	c.Overdraw, c.Slow, c.Drop = maps.Clone(f.Overdraw), maps.Clone(f.Slow), maps.Clone(f.Drop)
 	c.Preferred, c.Rebooted, c.Names, c.Stuck = maps.Clone(f.Preferred), maps.Clone(f.Rebooted), maps.Clone(f.Names), maps.Clone(f.Stuck)
@@ -257,6 +258,13 @@ func (m *Model) applyLocked(f Faults) error {
 		}
 		sc.Cut = append(sc.Cut, el)
 	}
+	for _, c := range f.Tripped {
+		el, err := planner.ParseElement(c)
+		if err != nil {
+			return err
+		}
+		sc.Cut = append(sc.Cut, el)
+	}
 	for _, o := range f.OutletOff {
 		sc.Cut = append(sc.Cut, planner.Element{Kind: planner.Outlet, Name: o})
 	}
@@ -316,6 +324,13 @@ func (m *Model) applyLocked(f Faults) error {
 	flow, err := ev.Flow(sc)
 	if err != nil {
 		return err
+	}
+	// A tripped breaker stays open when the overload goes away: latch
+	// what the cascade tripped until someone restores it.
+	for _, el := range flow.Tripped() {
+		if t := el.String(); !slices.Contains(f.Tripped, t) {
+			f.Tripped = append(f.Tripped, t)
+		}
 	}
 	m.accrueLocked() // energy up to now at the old loads
 	m.faults, m.flow, m.ev = f, flow, ev

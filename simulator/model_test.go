@@ -380,3 +380,32 @@ func TestModelResetIsNotAReboot(t *testing.T) {
 		t.Errorf("r02-a sysUpTime a minute after its reboot and a reset = %d ticks; want about 6000 (a reset is not a reboot)", up)
 	}
 }
+
+func TestModelTripsStayOpen(t *testing.T) {
+	m, _, _ := exampleModel(t)
+	if err := m.Do(simulator.Command{Op: "cut", Target: "source:A"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := m.Faults(); len(f.Tripped) != 1 || f.Tripped[0] != "pdu:r04-b" {
+		t.Fatalf("Faults().Tripped after cutting A = %v; want [pdu:r04-b] (the cascade)", f.Tripped)
+	}
+	if err := m.Do(simulator.Command{Op: "restore", Target: "source:A"}); err != nil {
+		t.Fatal(err)
+	}
+	b4, _ := m.Device("r04-b")
+	if _, drop := b4.Behaviour(); !drop {
+		t.Error("r04-b answers after feed A is back; a tripped inlet stays open until restored")
+	}
+	if err := m.Do(simulator.Command{Op: "restore", Target: "pdu:r04-b"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, drop := b4.Behaviour(); drop {
+		t.Error("r04-b stays dark after its trip is restored")
+	}
+	if err := m.Do(simulator.Command{Op: "trip", Target: "circuit:B-02"}); err != nil {
+		t.Fatal(err)
+	}
+	if f := m.Faults(); len(f.Tripped) != 1 || f.Tripped[0] != "circuit:B-02" || len(f.Cut) != 0 {
+		t.Errorf("Faults() after trip circuit:B-02 = cut %v, tripped %v; want it listed as tripped", f.Cut, f.Tripped)
+	}
+}
