@@ -32,7 +32,7 @@ type Command struct {
 var Ops = []struct{ Op, Args, Does string }{
 	{"cut", "ELEMENT", "cut an element: source:A, panel:PA-1, circuit:B-04, pdu:r01-a, bank:r01-a/1, outlet:r01-a:7"},
 	{"trip", "ELEMENT", "trip a breaker (as cut, for a circuit, panel, bank or PDU inlet)"},
-	{"restore", "ELEMENT", "undo a cut, or close a breaker the cascade tripped (trips stay open until restored)"},
+	{"restore", "ELEMENT[,…]", "undo a cut, or close breakers that tripped (trips stay open until restored)"},
 	{"ats-fail", "ATS", "make an ATS fail to transfer"},
 	{"ats-ok", "ATS", "let an ATS transfer again"},
 	{"psu-fail", "DEVICE:N", "supply N of a device silently stops drawing"},
@@ -50,7 +50,7 @@ var Ops = []struct{ Op, Args, Does string }{
 func (m *Model) Do(c Command) error {
 	return m.Update(func(f *Faults) error {
 		t := strings.TrimSpace(c.Target)
-		if c.Op == "cut" || c.Op == "trip" || c.Op == "restore" {
+		if c.Op == "cut" || c.Op == "trip" {
 			if el, err := planner.ParseElement(t); err == nil {
 				t = el.String() // "feed:A" and "source:A" are one element
 			}
@@ -82,11 +82,19 @@ func (m *Model) Do(c Command) error {
 			if err := need(); err != nil {
 				return err
 			}
-			if !slices.Contains(f.Cut, t) && !slices.Contains(f.Tripped, t) {
-				return fmt.Errorf("%s is neither cut nor tripped", t)
+			// Several at once ("pdu:r04-a,pdu:r04-b"): the two sides of a
+			// rack that trip each other when closed one at a time.
+			for _, one := range strings.Split(t, ",") {
+				one = strings.TrimSpace(one)
+				if el, err := planner.ParseElement(one); err == nil {
+					one = el.String()
+				}
+				if !slices.Contains(f.Cut, one) && !slices.Contains(f.Tripped, one) {
+					return fmt.Errorf("%s is neither cut nor tripped", one)
+				}
+				f.Cut = slices.DeleteFunc(f.Cut, func(s string) bool { return s == one })
+				f.Tripped = slices.DeleteFunc(f.Tripped, func(s string) bool { return s == one })
 			}
-			f.Cut = slices.DeleteFunc(f.Cut, func(s string) bool { return s == t })
-			f.Tripped = slices.DeleteFunc(f.Tripped, func(s string) bool { return s == t })
 		case "ats-fail":
 			if err := need(); err != nil {
 				return err

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -389,6 +390,8 @@ func TestModelTripsStayOpen(t *testing.T) {
 	if f := m.Faults(); len(f.Tripped) != 1 || f.Tripped[0] != "pdu:r04-b" {
 		t.Fatalf("Faults().Tripped after cutting A = %v; want [pdu:r04-b] (the cascade)", f.Tripped)
 	}
+	// Feed A back: r04-b is still open, so r04-a carries the whole rack
+	// (17.3 A on 16 A) and trips too — as it would at the site.
 	if err := m.Do(simulator.Command{Op: "restore", Target: "source:A"}); err != nil {
 		t.Fatal(err)
 	}
@@ -396,11 +399,18 @@ func TestModelTripsStayOpen(t *testing.T) {
 	if _, drop := b4.Behaviour(); !drop {
 		t.Error("r04-b answers after feed A is back; a tripped inlet stays open until restored")
 	}
-	if err := m.Do(simulator.Command{Op: "restore", Target: "pdu:r04-b"}); err != nil {
+	if f := m.Faults(); !slices.Equal(f.Tripped, []string{"pdu:r04-b", "pdu:r04-a"}) {
+		t.Errorf("Faults().Tripped after restoring A = %v; want r04-b, then r04-a (it took the whole rack)", f.Tripped)
+	}
+	// Closing both at once brings the rack back at 8.7 A a side.
+	if err := m.Do(simulator.Command{Op: "restore", Target: "pdu:r04-a,pdu:r04-b"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, drop := b4.Behaviour(); drop {
-		t.Error("r04-b stays dark after its trip is restored")
+		t.Error("r04-b stays dark after both sides are restored")
+	}
+	if f := m.Faults(); len(f.Tripped) != 0 {
+		t.Errorf("Faults().Tripped after restoring both = %v; want none", f.Tripped)
 	}
 	if err := m.Do(simulator.Command{Op: "trip", Target: "circuit:B-02"}); err != nil {
 		t.Fatal(err)
