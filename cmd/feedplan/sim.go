@@ -71,6 +71,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	auth := fs.String("v3-auth", "SHA", "v3 authentication: SHA, SHA256, SHA512, MD5, or none")
 	priv := fs.String("v3-priv", "AES", "v3 privacy: AES, AES256, DES, or none")
 	verbose := fs.Bool("v", false, "log every request")
+	rateLimit := fs.Float64("rate-limit", 5000, "requests per second accepted from one source address (0: no limit)")
 	trapTarget := fs.String("traps", "", "send the vendors' SNMP traps (ATS transfers, outlet switching, reboots) to `HOST:PORT` (loopback)")
 	trapInform := fs.Bool("informs", false, "with --traps: send acknowledged informs instead of traps")
 	trapCommunity := fs.String("trap-community", "public", "with --traps: the v2c community")
@@ -171,7 +172,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	newAgent := func(listen string, resolve func(community, context string) (mib.View, bool), boots string, name string, users []agent.User) error {
-		ag, err := agent.New(agent.Options{Listen: listen, Resolve: resolve, Users: users, BootsFile: boots, Logger: log.With("component", "agent")})
+		ag, err := agent.New(agent.Options{Listen: listen, Resolve: resolve, Users: users, BootsFile: boots, RateLimit: *rateLimit, Logger: log.With("component", "agent")})
 		if err != nil {
 			return err
 		}
