@@ -584,3 +584,25 @@ func sortByShare(els []ElementLoad) {
 	}
 	copy(els, sorted)
 }
+
+// Loaded lists the rated elements whose load, with nothing cut, is above
+// share of their rating, most loaded first.
+func (e *Evaluator) Loaded(share float64) []ElementLoad {
+	g, b := e.g, e.base
+	var out []ElementLoad
+	for i := int32(0); i < int32(g.n); i++ {
+		if g.rating[i] == 0 || g.kind[i] == Outlet || !b.live[i] {
+			continue
+		}
+		a := maxPhase(&b.load[i])
+		if a > share*g.rating[i] {
+			el := ElementLoad{Element: g.element(i), Rating: g.rating[i], Before: round1(a), After: round1(a), Status: "warn", Phase: g.worstPhase(&b.load[i], i)}
+			if a > g.rating[i] {
+				el.Status = "over"
+			}
+			out = append(out, el)
+		}
+	}
+	sortByShare(out)
+	return out
+}
