@@ -137,6 +137,14 @@ func Dial(t Target, log *slog.Logger) (Client, error) {
 	default:
 		return nil, fmt.Errorf("%s: SNMP version %q: want 1, 2c or 3", t, t.Version)
 	}
+	// gosnmp checks its Context only between tries and otherwise waits
+	// for a try's deadline: a context cancelled just before a try is sent
+	// ends it here, and one cancelled later ends it in watch.
+	g.PreSend = func(g *gosnmp.GoSNMP) {
+		if g.Context.Err() != nil {
+			g.Conn.SetDeadline(time.Now()) //nolint:errcheck // the read fails either way
+		}
+	}
 	if err := g.Connect(); err != nil {
 		return nil, fmt.Errorf("%s: %w", t, err)
 	}
@@ -190,6 +198,12 @@ func (s *session) describe(ctx context.Context, what string, err error) error {
 	if strings.Contains(strings.ToLower(err.Error()), "timeout") {
 		return fmt.Errorf("%s: no answer within %v × %d tries: %w", what, s.g.Timeout, s.g.Retries+1, ErrTimeout)
 	}
+	if s.g.Version == gosnmp.Version3 && strings.Contains(err.Error(), "not authentic") {
+		// An agent reports bad credentials (usmStatsWrongDigests,
+		// usmStatsUnknownUserNames, usmStatsUnsupportedSecLevels) without
+		// authentication, and gosnmp rejects the Report with this error.
+		return fmt.Errorf("%s: SNMPv3 user %q refused (unknown user, wrong auth protocol or passphrase, or a security level the user lacks): %w", what, s.t.User, err)
+	}
 	return fmt.Errorf("%s: %w", what, err)
 }
 
@@ -208,8 +222,25 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s refused: %v (variable %d)", e.Op, e.Status, e.Index)
 }
 
-func (s *session) Get(ctx context.Context, oids ...string) ([]gosnmp.SnmpPDU, error) {
+// watch makes ctx the context of the requests until the returned func is
+// called, and a cancelled ctx end the request in hand at once (gosnmp
+// would wait for the try's deadline, Timeout or the context's deadline).
+func (s *session) watch(ctx context.Context) (stop func()) {
 	s.g.Context = ctx
+	done := make(chan struct{})
+	unwatch := context.AfterFunc(ctx, func() {
+		defer close(done)
+		s.g.Conn.SetDeadline(time.Now()) //nolint:errcheck // the read fails either way
+	})
+	return func() {
+		if !unwatch() {
+			<-done // not once the call has returned: the next may have another context
+		}
+	}
+}
+
+func (s *session) Get(ctx context.Context, oids ...string) ([]gosnmp.SnmpPDU, error) {
+	defer s.watch(ctx)()
 	var out []gosnmp.SnmpPDU
 	for len(oids) > 0 {
 		n := min(len(oids), s.g.MaxOids)
@@ -229,21 +260,21 @@ func (s *session) Get(ctx context.Context, oids ...string) ([]gosnmp.SnmpPDU, er
 }
 
 func (s *session) Walk(ctx context.Context, root string) ([]gosnmp.SnmpPDU, error) {
-	s.g.Context = ctx
+	defer s.watch(ctx)()
 	start := time.Now()
 	var out []gosnmp.SnmpPDU
-	collect := func(p gosnmp.SnmpPDU) error { out = append(out, p); return nil }
+	collect := func(p gosnmp.SnmpPDU) { out = append(out, p) }
 	var err error
 	if s.g.Version == gosnmp.Version1 || s.noBulk {
-		err = s.g.Walk(root, collect)
+		err = s.walk(root, false, collect)
 	} else {
-		err = s.g.BulkWalk(root, collect)
+		err = s.walk(root, true, collect)
 		if err != nil && len(out) == 0 && ctx.Err() == nil && !strings.Contains(strings.ToLower(err.Error()), "timeout") {
 			// Some agents answer GETBULK with an error or garbage: walk
 			// with GETNEXT from now on.
 			s.log.Info("GETBULK failed; walking with GETNEXT", "root", root, "err", err)
 			s.noBulk = true
-			err = s.g.Walk(root, collect)
+			err = s.walk(root, false, collect)
 		}
 	}
 	s.log.Debug("snmp walk", "root", root, "vars", len(out), "took", time.Since(start), "err", err)
@@ -253,8 +284,76 @@ func (s *session) Walk(ctx context.Context, root string) ([]gosnmp.SnmpPDU, erro
 	return out, nil
 }
 
+// walk reads the subtree under root with GETBULK or GETNEXT requests as
+// gosnmp's BulkWalk and Walk do, but for one thing: an error-status in
+// the middle of a walk (genErr, tooBig, resourceUnavailable...) is a
+// *StatusError, with the variables read before it, where gosnmp ends the
+// walk without an error and a table reads as shorter than it is.
+// noSuchName still ends a walk: it is SNMPv1's end of the MIB view, and
+// some SNMPv2c agents answer it too.
+func (s *session) walk(root string, bulk bool, fn func(gosnmp.SnmpPDU)) error {
+	root = "." + strings.TrimPrefix(root, ".")
+	oid := root
+	for first := true; ; first = false {
+		var res *gosnmp.SnmpPacket
+		var err error
+		if bulk {
+			res, err = s.g.GetBulk([]string{oid}, 0, s.g.MaxRepetitions)
+		} else {
+			res, err = s.g.GetNext([]string{oid})
+		}
+		switch {
+		case err != nil:
+			return err
+		case res.Error == gosnmp.NoSuchName:
+			return nil
+		case res.Error != gosnmp.NoError:
+			return &StatusError{Op: "walk", Status: res.Error, Index: int(res.ErrorIndex)}
+		case len(res.Variables) == 0:
+			return nil
+		}
+		for i, v := range res.Variables {
+			switch {
+			case v.Type == gosnmp.EndOfMibView || v.Type == gosnmp.NoSuchObject || v.Type == gosnmp.NoSuchInstance:
+				return nil
+			case !strings.HasPrefix(v.Name, root+"."):
+				if first && i == 0 {
+					// Nothing under root: it may name a variable
+					// (sysName.0), which a walk reads, as gosnmp's do.
+					res, err := s.g.Get([]string{root})
+					if err == nil && res.Error == gosnmp.NoError && len(res.Variables) == 1 && !Absent(res.Variables[0]) && res.Variables[0].Name == root {
+						fn(res.Variables[0])
+					}
+					return err
+				}
+				return nil
+			case compareOIDs(v.Name, oid) <= 0:
+				return fmt.Errorf("OID not increasing: %s after %s", v.Name, oid)
+			}
+			fn(v)
+			oid = v.Name
+		}
+	}
+}
+
+// compareOIDs compares two dotted OIDs arc by arc.
+func compareOIDs(a, b string) int {
+	as, bs := strings.Split(strings.Trim(a, "."), "."), strings.Split(strings.Trim(b, "."), ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, _ := strconv.ParseUint(as[i], 10, 32)
+		y, _ := strconv.ParseUint(bs[i], 10, 32)
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(as) - len(bs)
+}
+
 func (s *session) Set(ctx context.Context, vars ...gosnmp.SnmpPDU) error {
-	s.g.Context = ctx
+	defer s.watch(ctx)()
 	res, err := s.g.Set(vars)
 	if err != nil {
 		return s.describe(ctx, "set", err)

@@ -18,8 +18,7 @@ type Call struct {
 
 // WalkFault makes walks under a root end early: after After variables
 // the walk returns what it read with Err (nil Err: it ends silently, as
-// gosnmp does on an error-status or a noSuchObject in the middle of a
-// table).
+// an agent that ends a table early with a normal end of data does).
 type WalkFault struct {
 	After int
 	Err   error
