@@ -61,7 +61,7 @@ type State struct {
 	Took       time.Duration
 	Results    []pdu.Result
 	Live       *planner.LiveLoads
-	Loaded     []planner.ElementLoad // above 80 % of a rating now
+	Loaded     []planner.ElementLoad // above 75 % of a rating now
 	Risks      []FeedRisk
 	Conditions []Condition
 }
@@ -169,7 +169,9 @@ func (m *Monitor) Cycle(ctx context.Context) (*State, error) {
 		}
 	}
 	ev := planner.NewEvaluator(m.g, loads)
-	st.Loaded = ev.Loaded(planner.WarnShare)
+	// From 75 %: the alert engine fires load-high above 80 % and resolves
+	// it below 75 %, so a load hovering at 80 % does not flap.
+	st.Loaded = ev.Loaded(0.75)
 	for _, src := range site.Sources {
 		r, err := ev.Evaluate(planner.Scenario{Cut: []planner.Element{{Kind: planner.Source, Name: src.Name}}, ATS: planner.AsTested})
 		if err != nil {
