@@ -48,6 +48,7 @@ func commands() []command {
 		{"audit", "N-1 sweep and redundancy audit of a whole site", plain(cmdAudit)},
 		{"gen", "write a synthetic site of any size", plain(cmdGen)},
 		{"poll", "read a site's PDUs and ATS units over SNMP", cmdPoll},
+		{"monitor", "poll on a schedule, evaluate failover risk, and alert", cmdMonitor},
 		{"sim", "serve a site's PDUs and ATS units over SNMP, with faults on demand", cmdSim},
 	}
 }

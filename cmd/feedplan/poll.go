@@ -44,6 +44,11 @@ func (p *pollFlags) register(fs interface {
 	fs.BoolVar(&p.verbose, "v", false, "log every SNMP request")
 }
 
+// infoLogger logs at Info: what a long-running command says as it goes.
+func infoLogger(stderr io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
 func (p *pollFlags) logger(stderr io.Writer) *slog.Logger {
 	level := slog.LevelWarn
 	if p.verbose {

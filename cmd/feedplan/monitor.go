@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"feedplan/inventory"
+	"feedplan/monitor"
+	"feedplan/monitor/alert"
+)
+
+const monitorExamples = `  feedplan monitor examples/site.yaml
+  feedplan monitor examples/site.yaml --once             # one cycle, print what is wrong, exit
+  feedplan monitor site.yaml --alertmanager http://127.0.0.1:9093
+  FEEDPLAN_WEBHOOK_TOKEN=… feedplan monitor site.yaml --webhook https://chat.example/hooks/feedplan
+
+Every cycle polls every PDU and ATS, evaluates the site on the measured
+loads (what a feed loss would do now), and fires or resolves alerts once:
+ATS off its preferred input or with a failed input, over-current, failed or
+overdue switchover tests, silent supplies, loads above 80 %, failover risk,
+devices not answering, inventory drift.
+
+Exit codes with --once: 0 nothing critical, 1 something critical, 2 bad input.
+`
+
+func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("monitor", "SITE.yaml [flags]", monitorExamples, stderr)
+	schedule := fs.String("schedule", "@every 30s", "when to poll: a cron spec (5 fields, or 6 with seconds) or @every DURATION")
+	tz := fs.String("tz", "UTC", "time zone of the schedule")
+	once := fs.Bool("once", false, "run one cycle, print the conditions, and exit")
+	amURL := fs.String("alertmanager", "", "post alerts to this Alertmanager (its base URL)")
+	webhook := fs.String("webhook", "", "post alerts as JSON to this URL (bearer token from FEEDPLAN_WEBHOOK_TOKEN)")
+	var pf pollFlags
+	pf.register(fs)
+	pos, code, ok := parseArgs(fs, args, 1, stderr)
+	if !ok {
+		return code
+	}
+	site, ok := loadSite(pos[0], stderr)
+	if !ok {
+		return exitBadInput
+	}
+	log := pf.logger(stderr)
+	if !pf.verbose {
+		log = infoLogger(stderr)
+	}
+
+	engine, err := alert.NewEngine(alert.Options{Rules: alert.DefaultRules(), Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan monitor: %v\n", err)
+		return exitBadInput
+	}
+	logN, _ := alert.NewLog(log.With("component", "alerts"))
+	notifiers := []alert.Notifier{logN}
+	var runners []func(context.Context) error
+	if *amURL != "" {
+		am, err := alert.NewAlertmanager(alert.AlertmanagerOptions{URL: *amURL, Logger: log.With("component", "alertmanager")})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: --alertmanager: %v\n", err)
+			return exitBadInput
+		}
+		notifiers, runners = append(notifiers, am), append(runners, am.Run)
+	}
+	if *webhook != "" {
+		wh, err := alert.NewWebhook(alert.WebhookOptions{URL: *webhook, Token: inventory.Secret(os.Getenv("FEEDPLAN_WEBHOOK_TOKEN")), Logger: log.With("component", "webhook")})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: --webhook: %v\n", err)
+			return exitBadInput
+		}
+		notifiers, runners = append(notifiers, wh), append(runners, wh.Run)
+	}
+	notify := alert.Multi(notifiers...)
+
+	mon, err := monitor.New(monitor.Options{
+		Site: site, Schedule: *schedule, TZ: *tz, Logger: log,
+		Concurrency: pf.concurrency, Timeout: pf.timeout, Retries: retriesFlag(pf.retries),
+		OnCycle: func(ctx context.Context, st *monitor.State) {
+			events := engine.Observe(st.Time, toAlerts(st.Conditions))
+			if len(events) > 0 {
+				if err := notify.Notify(ctx, events); err != nil {
+					log.Warn("delivering alerts", "err", err)
+				}
+			}
+			unreachable := 0
+			for _, r := range st.Results {
+				if r.Err != nil {
+					unreachable++
+				}
+			}
+			log.Info("cycle", "devices", len(st.Results), "unreachable", unreachable, "conditions", len(st.Conditions), "alerts_changed", len(events), "took", st.Took.Round(time.Millisecond))
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan monitor: %v\n", err)
+		return exitBadInput
+	}
+
+	if *once {
+		// The receivers deliver what the one cycle fires, and flush when
+		// they stop.
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{}, len(runners))
+		for _, run := range runners {
+			go func() { run(rctx); done <- struct{}{} }()
+		}
+		st, err := mon.Cycle(ctx)
+		stop()
+		for range runners {
+			<-done
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: %v\n", err)
+			return exitBadInput
+		}
+		writeConditions(stdout, st.Conditions)
+		for _, c := range st.Conditions {
+			if c.Severity == alert.Critical {
+				return exitHarm
+			}
+		}
+		return exitOK
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(runners)+1)
+	for _, run := range runners {
+		go func() { errc <- run(ctx) }()
+	}
+	go func() { errc <- mon.Run(ctx) }()
+	fmt.Fprintf(stdout, "feedplan monitor: site %q, polling on %q (%s); Ctrl-C stops.\n", site.Name, *schedule, *tz)
+	var firstErr error
+	for range len(runners) + 1 {
+		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) && firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	if firstErr != nil {
+		fmt.Fprintf(stderr, "feedplan monitor: %v\n", firstErr)
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// retriesFlag maps the poll flag (0 = none) to monitor.Options (0 = default).
+func retriesFlag(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+func toAlerts(cs []monitor.Condition) []alert.Alert {
+	out := make([]alert.Alert, len(cs))
+	for i, c := range cs {
+		out[i] = alert.Alert(c)
+	}
+	return out
+}
+
+func writeConditions(w io.Writer, cs []monitor.Condition) {
+	if len(cs) == 0 {
+		fmt.Fprintln(w, "Nothing is wrong.")
+		return
+	}
+	order := map[string]int{alert.Critical: 0, alert.Warning: 1, alert.Info: 2}
+	sort.SliceStable(cs, func(i, j int) bool { return order[cs[i].Severity] < order[cs[j].Severity] })
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tRULE\tWHAT")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(c.Severity), c.Rule, c.Summary)
+	}
+	tw.Flush()
+}
