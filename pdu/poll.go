@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"runtime"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -12,7 +11,7 @@ import (
 
 // PollOptions tune a poll of many devices.
 type PollOptions struct {
-	Concurrency int              // devices polled at once (default 4 × GOMAXPROCS, at most 256)
+	Concurrency int              // devices polled at once (default 64: SNMP waits on slow cards, not on the CPU)
 	Deadline    time.Duration    // per device, the whole reading (default 30 s)
 	Logger      *slog.Logger     // required
 	Now         func() time.Time // clock; time.Now when nil
@@ -37,7 +36,7 @@ func Poll(ctx context.Context, targets []Target, opt PollOptions) ([]Result, err
 		return nil, errors.New("pdu: Poll needs a logger")
 	}
 	if opt.Concurrency <= 0 {
-		opt.Concurrency = min(4*runtime.GOMAXPROCS(0), 256)
+		opt.Concurrency = 64
 	}
 	if opt.Deadline <= 0 {
 		opt.Deadline = 30 * time.Second

@@ -40,7 +40,7 @@ func (p *pollFlags) register(fs interface {
 }) {
 	fs.DurationVar(&p.timeout, "timeout", 2*time.Second, "per SNMP request")
 	fs.IntVar(&p.retries, "retries", 1, "per SNMP request, without doubling the timeout")
-	fs.IntVar(&p.concurrency, "concurrency", 0, "devices polled at once (default 4 × CPUs)")
+	fs.IntVar(&p.concurrency, "concurrency", 0, "devices polled at once (default 64)")
 	fs.BoolVar(&p.verbose, "v", false, "log every SNMP request")
 }
 

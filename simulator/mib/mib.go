@@ -235,7 +235,8 @@ func (o *Orderer) Table(vars []Var) *Table {
 	}
 	sorted := make([]Var, len(vars))
 	for i, p := range o.perm {
-		sorted[i] = vars[p]
+		// The remembered OID, not the render's: one set of OIDs stays alive.
+		sorted[i] = Var{OID: o.prev[p], Value: vars[p].Value}
 	}
 	return NewTable(sorted)
 }
