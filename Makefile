@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/feedplan
 EXAMPLE := examples/site.yaml
 
-.PHONY: all build demo test bench bench-sim fuzz lint clean
+.PHONY: all build demo test bench bench-sim bench-poll fuzz lint clean influxd
 
 all: build
 
@@ -23,6 +23,11 @@ demo: build
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# The InfluxDB 1.8 server the monitor/influx tests start: built once into
+# .cache/bin (about a minute), or FEEDPLAN_INFLUXD=/path/to/influxd.
+influxd:
+	@GO=$(GO) scripts/influxd.sh
 
 # Benchmarks on a generated 50,000-device site. Targets (2-core machine):
 # what-if <= 10 ms, N-1 sweep <= 5 s, load+validate <= 2 s, RSS <= 500 MB.
@@ -55,6 +60,34 @@ bench-sim:
 			if (cnt["feedplan"] && cnt["snmpsimd"]) { \
 				f = sum["feedplan"] / cnt["feedplan"]; s = sum["snmpsimd"] / cnt["snmpsimd"]; \
 				printf "replay, same load: feedplan %.0f responses/s, snmpsimd %.0f responses/s: %.1fx (goal >= 10x)\n", f, s, f / s \
+			} \
+			if (!ok) exit 1 \
+		}'
+
+# The poller's benchmarks (pdu/bench_test.go); BenchmarkPollVsSNMPExporter
+# needs the Prometheus SNMP exporter (apt-get install
+# prometheus-snmp-exporter). Targets (2-core machine): one poll of 5,000
+# simulated 24-outlet APC PDUs, each on a loopback address of its own,
+# <= 30 s; pdu.Poll >= 2x the exporter's devices/s on the same PDUs at the
+# same concurrency; heap, open files and goroutines flat over 1,000 polls.
+# About a minute and a half; the last lines sum up.
+bench-poll:
+	@$(GO) test -run '^$$' -bench 'Poll' -benchtime 1x ./pdu 2>&1 | awk '\
+		{ print } \
+		/^ok / { ok = 1 } \
+		/^BenchmarkPoll5000PDUs-/ { \
+			for (i = 2; i < NF; i++) if ($$(i + 1) == "s/poll") poll = $$i \
+		} \
+		/^BenchmarkPollVsSNMPExporter\/[^ ]*\/(feedplan|snmp_exporter)-/ { \
+			split($$1, n, "/"); side = n[3]; sub(/-[0-9]+$$/, "", side); \
+			if (!(n[2] in seen)) { seen[n[2]] = 1; sites[++nsites] = n[2] } \
+			for (i = 2; i < NF; i++) if ($$(i + 1) == "devices/s") rate[n[2], side] = $$i \
+		} \
+		END { \
+			if (poll != "") printf "one poll of 5,000 PDUs: %s s (goal <= 30 s)\n", poll; \
+			for (k = 1; k <= nsites; k++) { \
+				f = rate[sites[k], "feedplan"]; s = rate[sites[k], "snmp_exporter"]; \
+				if (f && s) printf "%s, same PDUs and concurrency: pdu.Poll %.0f devices/s, snmp_exporter %.0f devices/s: %.1fx (goal >= 2x)\n", sites[k], f, s, f / s \
 			} \
 			if (!ok) exit 1 \
 		}'
