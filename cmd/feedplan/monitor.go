@@ -14,6 +14,7 @@ import (
 	"feedplan/inventory"
 	"feedplan/monitor"
 	"feedplan/monitor/alert"
+	"feedplan/monitor/influx"
 )
 
 const monitorExamples = `  feedplan monitor examples/site.yaml
@@ -37,6 +38,10 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	once := fs.Bool("once", false, "run one cycle, print the conditions, and exit")
 	amURL := fs.String("alertmanager", "", "post alerts to this Alertmanager (its base URL)")
 	webhook := fs.String("webhook", "", "post alerts as JSON to this URL (bearer token from FEEDPLAN_WEBHOOK_TOKEN)")
+	influxURL := fs.String("influx", "", "write every reading to this InfluxDB (1.8+ or 2.x; token from FEEDPLAN_INFLUX_TOKEN)")
+	influxBucket := fs.String("influx-bucket", "feedplan/autogen", "InfluxDB bucket (1.8: database/retention-policy)")
+	influxOrg := fs.String("influx-org", "", "InfluxDB organisation (2.x only)")
+	spoolDir := fs.String("spool", "feedplan-spool", "directory for readings InfluxDB has not taken yet (kept across restarts)")
 	var pf pollFlags
 	pf.register(fs)
 	pos, code, ok := parseArgs(fs, args, 1, stderr)
@@ -78,11 +83,36 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	notify := alert.Multi(notifiers...)
 
+	var sink *influx.Sink
+	if *influxURL != "" {
+		var err error
+		sink, err = influx.New(influx.Options{URL: *influxURL, Token: inventory.Secret(os.Getenv("FEEDPLAN_INFLUX_TOKEN")), Org: *influxOrg, Bucket: *influxBucket,
+			Site: site.Name, Labels: influx.LabelsOf(site), SpoolDir: *spoolDir, Logger: log.With("component", "influx")})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: --influx: %v\n", err)
+			return exitBadInput
+		}
+		runners = append(runners, sink.Run)
+		defer sink.Close()
+	}
+
 	mon, err := monitor.New(monitor.Options{
 		Site: site, Schedule: *schedule, TZ: *tz, Logger: log,
 		Concurrency: pf.concurrency, Timeout: pf.timeout, Retries: retriesFlag(pf.retries),
 		OnCycle: func(ctx context.Context, st *monitor.State) {
-			events := engine.Observe(st.Time, toAlerts(st.Conditions))
+			conds := st.Conditions
+			if sink != nil {
+				if err := sink.Write(ctx, st.Results); err != nil {
+					log.Warn("history", "err", err)
+				}
+				if err := sink.Healthy(); err != nil || sink.Stats().Dropped > 0 {
+					conds = append(conds, monitor.Condition{Rule: "history-spool-dropping", Key: "influx", Severity: alert.Warning,
+						Summary:     "readings are not reaching InfluxDB",
+						Description: fmt.Sprintf("%v; %d readings dropped so far, %d waiting in the spool. Check InfluxDB; polling and alerting go on.", err, sink.Stats().Dropped, sink.Stats().InSpool),
+						Labels:      map[string]string{"site": site.Name, "rule": "history-spool-dropping"}})
+				}
+			}
+			events := engine.Observe(st.Time, toAlerts(conds))
 			if len(events) > 0 {
 				if err := notify.Notify(ctx, events); err != nil {
 					log.Warn("delivering alerts", "err", err)
@@ -111,6 +141,9 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			go func() { run(rctx); done <- struct{}{} }()
 		}
 		st, err := mon.Cycle(ctx)
+		if sink != nil {
+			sink.Close() // hands InfluxDB what the cycle wrote while its writer still runs
+		}
 		stop()
 		for range runners {
 			<-done

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"feedplan/monitor/alert/alerttest"
+	"feedplan/monitor/influx/influxtest"
 )
 
 // TestMonitorOnceAlertsAlertmanager runs one monitor cycle against the
@@ -41,5 +42,28 @@ func TestMonitorOnceAlertsAlertmanager(t *testing.T) {
 		if !names[want] {
 			t.Errorf("Alertmanager has %v; want %s among them", names, want)
 		}
+	}
+}
+
+// TestMonitorOnceWritesInfluxDB runs one monitor cycle with a real
+// InfluxDB and finds every PDU's phase readings there.
+func TestMonitorOnceWritesInfluxDB(t *testing.T) {
+	site, _ := simSite(t)
+	db := influxtest.StartOptions(t, influxtest.Options{NoFlux: true})
+	spool := t.TempDir()
+	code, out, errOut := feedplan("monitor", site, "--once", "--influx", db.URL, "--spool", spool)
+	if code != exitHarm {
+		t.Fatalf("feedplan monitor --once --influx = %d\n%s\n%s", code, out, errOut)
+	}
+	series, err := db.Query(`SELECT count("amps") FROM "pdu_phase" GROUP BY "pdu"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(series) != 18 {
+		t.Errorf("pdu_phase in InfluxDB has %d PDUs; want the site's 18", len(series))
+	}
+	series, err = db.Query(`SELECT last("selected") FROM "ats" WHERE "ats" = 'ats-r07'`)
+	if err != nil || len(series) != 1 || len(series[0].Values) != 1 || series[0].Values[0][1] != "A" {
+		t.Errorf("ats-r07 selected input in InfluxDB = %+v, %v; want A", series, err)
 	}
 }
