@@ -18,7 +18,7 @@ func cmdGen(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&opt.Devices, "devices", 1000, "number of devices")
 	fs.Int64Var(&opt.Seed, "seed", 1, "random seed: the same seed writes the same site")
 	fs.StringVar(&opt.Name, "name", "synthetic", "site name")
-	if _, code, ok := parseArgs(fs, args, 0, stderr); !ok {
+	if _, code, ok := parseArgs(fs, args, 0, stdout, stderr); !ok {
 		return code
 	}
 	if opt.Devices < 1 {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -83,6 +84,14 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, usageTail)
 }
 
+// version is the module version of the binary, or (devel).
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return "feedplan " + bi.Main.Version + " (" + bi.GoVersion + ")"
+	}
+	return "feedplan (devel)"
+}
+
 // run runs a command without signal handling, as tests call it.
 func run(args []string, stdout, stderr io.Writer) int {
 	return runContext(context.Background(), args, stdout, stderr)
@@ -95,7 +104,13 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return runContext(ctx, []string{args[1], "-h"}, stdout, stderr)
+		}
 		usage(stdout)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintln(stdout, version())
 		return exitOK
 	}
 	for _, c := range commands() {
@@ -113,10 +128,16 @@ func newFlags(name, synopsis, examples string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: feedplan %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: feedplan %s %s\n", name, synopsis)
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprintf(w, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
 		if examples != "" {
-			fmt.Fprintf(stderr, "\nExamples:\n%s", examples)
+			fmt.Fprintf(w, "\nExamples:\n%s", examples)
 		}
 	}
 	return fs
@@ -144,7 +165,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // parseArgs parses and wants exactly n positional arguments (any number
 // when n < 0).
-func parseArgs(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]string, int, bool) {
+func parseArgs(fs *flag.FlagSet, args []string, n int, stdout, stderr io.Writer) ([]string, int, bool) {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			// Asked-for help goes to stdout, so that it pages and greps.
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil, exitOK, false
+		}
+		if a == "--" {
+			break
+		}
+	}
 	pos, err := parse(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil, exitOK, false

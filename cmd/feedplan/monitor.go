@@ -44,7 +44,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	spoolDir := fs.String("spool", "feedplan-spool", "directory for readings InfluxDB has not taken yet (kept across restarts)")
 	var pf pollFlags
 	pf.register(fs)
-	pos, code, ok := parseArgs(fs, args, 1, stderr)
+	pos, code, ok := parseArgs(fs, args, 1, stdout, stderr)
 	if !ok {
 		return code
 	}

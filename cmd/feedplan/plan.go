@@ -33,7 +33,7 @@ func loadSite(path string, stderr io.Writer) (*inventory.Site, bool) {
 
 func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("validate", "SITE.yaml", "  feedplan validate examples/site.yaml\n", stderr)
-	pos, code, ok := parseArgs(fs, args, 1, stderr)
+	pos, code, ok := parseArgs(fs, args, 1, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -133,7 +133,7 @@ func cmdWhatif(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	sf.register(fs)
 	var pf pollFlags
 	pf.register(fs)
-	pos, code, ok := parseArgs(fs, args, 1, stderr)
+	pos, code, ok := parseArgs(fs, args, 1, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -190,7 +190,7 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	outlets := fs.Bool("outlets", false, "also fail every outlet in the sweep (each takes one supply)")
 	var sf scenarioFlags
 	sf.register(fs)
-	pos, code, ok := parseArgs(fs, args, 1, stderr)
+	pos, code, ok := parseArgs(fs, args, 1, stdout, stderr)
 	if !ok {
 		return code
 	}

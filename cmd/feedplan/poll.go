@@ -117,7 +117,7 @@ func cmdPoll(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			n = 0
 		}
 	}
-	pos, code, ok := parseArgs(fs, args, n, stderr)
+	pos, code, ok := parseArgs(fs, args, n, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -79,7 +79,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var pos []string
 	var code int
 	var ok bool
-	if pos, code, ok = parseArgs(fs, args, -1, stderr); !ok {
+	if pos, code, ok = parseArgs(fs, args, -1, stdout, stderr); !ok {
 		return code
 	}
 	level := slog.LevelInfo
@@ -459,7 +459,7 @@ func cmdSimCtl(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	fs := newFlags("sim ctl", "OP [TARGET] [VALUE]", simCtlExamples+"\nOps:\n  status                   show the fault state\n"+ops.String(), stderr)
 	ctlFile := fs.String("control-file", defaultControlFile(), "the control file a running 'feedplan sim' wrote")
-	pos, code, ok := parseArgs(fs, args, -1, stderr)
+	pos, code, ok := parseArgs(fs, args, -1, stdout, stderr)
 	if !ok {
 		return code
 	}
