@@ -19,5 +19,7 @@ require (
 	github.com/google/uuid v1.3.1 // indirect
 	github.com/influxdata/line-protocol v0.0.0-20200327222509-2487e7298839 // indirect
 	github.com/oapi-codegen/runtime v1.0.0 // indirect
+	go.etcd.io/bbolt v1.5.0
 	golang.org/x/net v0.23.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
 )
