@@ -15,6 +15,7 @@ import (
 	"feedplan/monitor"
 	"feedplan/monitor/alert"
 	"feedplan/monitor/influx"
+	"feedplan/monitor/store"
 )
 
 const monitorExamples = `  feedplan monitor examples/site.yaml
@@ -42,6 +43,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	influxBucket := fs.String("influx-bucket", "feedplan/autogen", "InfluxDB bucket (1.8: database/retention-policy)")
 	influxOrg := fs.String("influx-org", "", "InfluxDB organisation (2.x only)")
 	spoolDir := fs.String("spool", "feedplan-spool", "directory for readings InfluxDB has not taken yet (kept across restarts)")
+	statePath := fs.String("state", "feedplan.db", "the embedded store: alert history, maintenance windows, ATS tests, audit log")
 	var pf pollFlags
 	pf.register(fs)
 	pos, code, ok := parseArgs(fs, args, 1, stdout, stderr)
@@ -59,6 +61,41 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 	engine, err := alert.NewEngine(alert.Options{Rules: alert.DefaultRules(), Logger: log})
 	if err != nil {
+		fmt.Fprintf(stderr, "feedplan monitor: %v\n", err)
+		return exitBadInput
+	}
+	db, err := store.Open(*statePath, store.Options{Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan monitor: --state: %v\n", err)
+		return exitBadInput
+	}
+	defer db.Close()
+	// Planned maintenance windows silence the alerts they expect; windows
+	// added while the monitor runs ('feedplan window add') are picked up
+	// at the next cycle.
+	known := map[string]bool{}
+	loadWindows := func(now time.Time) error {
+		windows, err := db.AllWindows()
+		if err != nil {
+			return err
+		}
+		for _, w := range windows {
+			if known[w.ID] || !w.End.After(now) {
+				continue
+			}
+			aw := alert.Window{ID: w.ID, Start: w.Start, End: w.End, Reason: w.Reason}
+			for _, m := range w.Matchers {
+				aw.Matchers = append(aw.Matchers, alert.Matcher{Name: m.Name, Value: m.Value, Regex: m.Regex})
+			}
+			if _, err := engine.Silence(aw); err != nil {
+				return fmt.Errorf("maintenance window %s: %w", w.ID, err)
+			}
+			known[w.ID] = true
+			log.Info("maintenance window", "id", w.ID, "start", w.Start, "end", w.End, "reason", w.Reason)
+		}
+		return nil
+	}
+	if err := loadWindows(time.Now()); err != nil {
 		fmt.Fprintf(stderr, "feedplan monitor: %v\n", err)
 		return exitBadInput
 	}
@@ -100,6 +137,9 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		Site: site, Schedule: *schedule, TZ: *tz, Logger: log,
 		Concurrency: pf.concurrency, Timeout: pf.timeout, Retries: retriesFlag(pf.retries),
 		OnCycle: func(ctx context.Context, st *monitor.State) {
+			if err := loadWindows(st.Time); err != nil {
+				log.Warn("maintenance windows", "err", err)
+			}
 			conds := st.Conditions
 			if sink != nil {
 				if err := sink.Write(ctx, st.Results); err != nil {
@@ -113,6 +153,16 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 				}
 			}
 			events := engine.Observe(st.Time, toAlerts(conds))
+			for _, ev := range events {
+				kind, at := store.Fired, ev.StartsAt
+				if ev.Kind == alert.Resolved {
+					kind, at = store.Resolved, ev.EndsAt
+				}
+				a := ev.Alert
+				if err := db.RecordAlert(store.AlertEvent{Rule: a.Rule, Key: a.Key, Severity: a.Severity, Summary: a.Summary, Kind: kind, At: at, Labels: a.Labels}); err != nil {
+					log.Warn("recording an alert", "err", err)
+				}
+			}
 			if len(events) > 0 {
 				if err := notify.Notify(ctx, events); err != nil {
 					log.Warn("delivering alerts", "err", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,14 @@ func TestMonitorOnceAlertsAlertmanager(t *testing.T) {
 	if code, _, errOut := feedplan("sim", "ctl", "--control-file", ctlFile, "psu-fail", "kvm-1:2"); code != exitOK {
 		t.Fatalf("sim ctl psu-fail = %d: %s", code, errOut)
 	}
-	code, out, errOut := feedplan("monitor", site, "--once", "--alertmanager", am.URL)
+	state := filepath.Join(t.TempDir(), "feedplan.db")
+	// A maintenance window silences what it expects (ats-test-failed)
+	// and nothing else.
+	if code, out, errOut := feedplan("window", "add", "--state", state, "--start", "2020-01-01T00:00", "--end", "2099-01-01T00:00",
+		"--reason", "ats-r07 replacement, CHG-42", "--match", "rule=ats-test-failed"); code != exitOK {
+		t.Fatalf("feedplan window add = %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut := feedplan("monitor", site, "--once", "--alertmanager", am.URL, "--state", state)
 	if code != exitHarm {
 		t.Fatalf("feedplan monitor --once = %d; want 1 (critical conditions)\n%s\n%s", code, out, errOut)
 	}
@@ -38,10 +46,16 @@ func TestMonitorOnceAlertsAlertmanager(t *testing.T) {
 	for _, a := range got {
 		names[a.Labels["alertname"]] = true
 	}
-	for _, want := range []string{"ats-test-failed", "failover-risk", "psu-unpowered"} {
+	for _, want := range []string{"failover-risk", "psu-unpowered"} {
 		if !names[want] {
 			t.Errorf("Alertmanager has %v; want %s among them", names, want)
 		}
+	}
+	if names["ats-test-failed"] {
+		t.Errorf("Alertmanager has ats-test-failed although a maintenance window silences it: %v", names)
+	}
+	if code, out, _ := feedplan("window", "list", "--state", state); code != exitOK || !strings.Contains(out, "CHG-42") {
+		t.Errorf("feedplan window list = %d\n%s", code, out)
 	}
 }
 
@@ -51,7 +65,7 @@ func TestMonitorOnceWritesInfluxDB(t *testing.T) {
 	site, _ := simSite(t)
 	db := influxtest.StartOptions(t, influxtest.Options{NoFlux: true})
 	spool := t.TempDir()
-	code, out, errOut := feedplan("monitor", site, "--once", "--influx", db.URL, "--spool", spool)
+	code, out, errOut := feedplan("monitor", site, "--once", "--influx", db.URL, "--spool", spool, "--state", filepath.Join(spool, "state.db"))
 	if code != exitHarm {
 		t.Fatalf("feedplan monitor --once --influx = %d\n%s\n%s", code, out, errOut)
 	}
