@@ -50,6 +50,7 @@ func commands() []command {
 		{"gen", "write a synthetic site of any size", plain(cmdGen)},
 		{"poll", "read a site's PDUs and ATS units over SNMP", cmdPoll},
 		{"monitor", "poll on a schedule, evaluate failover risk, and alert", cmdMonitor},
+		{"ats-test", "test an ATS's switchover: transfer to the other input and back (dry run by default)", cmdATSTest},
 		{"window", "plan a maintenance window that silences the alerts it expects", cmdWindow},
 		{"sim", "serve a site's PDUs and ATS units over SNMP, with faults on demand", cmdSim},
 	}
