@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/feedplan
 EXAMPLE := examples/site.yaml
 
-.PHONY: all build demo test bench bench-sim bench-poll fuzz lint clean influxd
+.PHONY: all build demo test bench bench-sim bench-poll bench-monitor fuzz lint clean influxd
 
 all: build
 
@@ -91,6 +91,18 @@ bench-poll:
 			} \
 			if (!ok) exit 1 \
 		}'
+
+# The monitor's benchmarks (monitor/bench_test.go) against a real influxd.
+# Targets (2-core machine): a full cycle of the generated 50,000-device
+# site (5,046 PDUs and its ATS units, each simulated on a loopback
+# address of its own) -- poll, failover risk, write to InfluxDB until
+# acknowledged -- <= 30 s; InfluxDB stopped for OUTAGE (default 20s; the
+# issue asks for 5m: make bench-monitor OUTAGE=5m) while polling every
+# second: zero points lost. About three minutes with the default outage.
+OUTAGE ?= 20s
+bench-monitor: influxd
+	$(GO) test -run '^$$' -bench 'Cycle5000PDUs' -benchtime 3x -timeout 30m ./monitor
+	$(GO) test -run '^$$' -bench 'InfluxOutage' -benchtime 1x -timeout 60m ./monitor -monitor.outage $(OUTAGE)
 
 FUZZTIME ?= 60s
 fuzz:

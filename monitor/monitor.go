@@ -73,6 +73,7 @@ type Monitor struct {
 	targets []pdu.Target
 	est     *planner.Evaluator
 
+	cycle  sync.Mutex // one cycle at a time: the schedule and a trap may both ask for one
 	mu     sync.Mutex
 	latest *State
 }
@@ -147,6 +148,8 @@ func (m *Monitor) Run(ctx context.Context) error {
 // Cycle polls every device once, evaluates the site on the live loads and
 // derives the conditions.
 func (m *Monitor) Cycle(ctx context.Context) (*State, error) {
+	m.cycle.Lock()
+	defer m.cycle.Unlock()
 	now := m.opt.Now()
 	results, err := pdu.Poll(ctx, m.targets, pdu.PollOptions{Concurrency: m.opt.Concurrency, Logger: m.opt.Logger, Dial: m.opt.Dial, Now: m.opt.Now})
 	if err != nil {

@@ -43,6 +43,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	influxBucket := fs.String("influx-bucket", "feedplan/autogen", "InfluxDB bucket (1.8: database/retention-policy)")
 	influxOrg := fs.String("influx-org", "", "InfluxDB organisation (2.x only)")
 	spoolDir := fs.String("spool", "feedplan-spool", "directory for readings InfluxDB has not taken yet (kept across restarts)")
+	trapListen := fs.String("traps", "", "receive the devices' SNMP traps on `HOST:PORT` (loopback unless told) and poll at once when one arrives; community from FEEDPLAN_TRAP_COMMUNITY (default public)")
 	statePath := fs.String("state", "feedplan.db", "the embedded store: alert history, maintenance windows, ATS tests, audit log")
 	var pf pollFlags
 	pf.register(fs)
@@ -209,6 +210,17 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 		}
 		return exitOK
+	}
+
+	if *trapListen != "" {
+		tr, err := monitor.NewTrapReceiver(monitor.TrapOptions{Listen: *trapListen, Community: inventory.Secret(os.Getenv("FEEDPLAN_TRAP_COMMUNITY")),
+			Site: site, Cycle: mon.Cycle, Logger: log.With("component", "traps"),
+			OnTrap: func(device, trapOID string) { log.Info("trap", "device", device, "trap", trapOID) }})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: --traps: %v\n", err)
+			return exitBadInput
+		}
+		runners = append(runners, tr.Run)
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
