@@ -22,6 +22,8 @@ const monitorExamples = `  feedplan monitor examples/site.yaml
   feedplan monitor examples/site.yaml --once             # one cycle, print what is wrong, exit
   feedplan monitor site.yaml --alertmanager http://127.0.0.1:9093
   FEEDPLAN_WEBHOOK_TOKEN=… feedplan monitor site.yaml --webhook https://chat.example/hooks/feedplan
+  feedplan monitor site.yaml --smtp localhost:25 --mail-to noc@example.org
+  feedplan monitor site.yaml --influx http://127.0.0.1:8086 --traps 127.0.0.1:1162
 
 Every cycle polls every PDU and ATS, evaluates the site on the measured
 loads (what a feed loss would do now), and fires or resolves alerts once:
@@ -39,6 +41,10 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	once := fs.Bool("once", false, "run one cycle, print the conditions, and exit")
 	amURL := fs.String("alertmanager", "", "post alerts to this Alertmanager (its base URL)")
 	webhook := fs.String("webhook", "", "post alerts as JSON to this URL (bearer token from FEEDPLAN_WEBHOOK_TOKEN)")
+	smtpAddr := fs.String("smtp", "", "e-mail alerts through this MTA, `HOST:PORT` (STARTTLS when offered; login from FEEDPLAN_SMTP_USER / FEEDPLAN_SMTP_PASSWORD)")
+	mailFrom := fs.String("mail-from", "feedplan <feedplan@localhost>", "with --smtp: the sender")
+	var mailTo listFlag
+	fs.Var(&mailTo, "mail-to", "with --smtp: a recipient (repeatable)")
 	influxURL := fs.String("influx", "", "write every reading to this InfluxDB (1.8+ or 2.x; token from FEEDPLAN_INFLUX_TOKEN)")
 	influxBucket := fs.String("influx-bucket", "feedplan/autogen", "InfluxDB bucket (1.8: database/retention-policy)")
 	influxOrg := fs.String("influx-org", "", "InfluxDB organisation (2.x only)")
@@ -118,6 +124,15 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitBadInput
 		}
 		notifiers, runners = append(notifiers, wh), append(runners, wh.Run)
+	}
+	if *smtpAddr != "" {
+		em, err := alert.NewEmail(alert.EmailOptions{Addr: *smtpAddr, From: *mailFrom, To: mailTo,
+			Username: os.Getenv("FEEDPLAN_SMTP_USER"), Password: inventory.Secret(os.Getenv("FEEDPLAN_SMTP_PASSWORD")), Logger: log.With("component", "email")})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: --smtp: %v\n", err)
+			return exitBadInput
+		}
+		notifiers, runners = append(notifiers, em), append(runners, em.Run)
 	}
 	notify := alert.Multi(notifiers...)
 
