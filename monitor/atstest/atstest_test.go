@@ -19,17 +19,15 @@ import (
 	"feedplan/monitor/atstest"
 	"feedplan/pdu"
 	"feedplan/simulator"
-	"feedplan/simulator/agent"
-	"feedplan/simulator/mib"
+	"feedplan/simulator/simtest"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 type dialFunc = func(pdu.Target, *slog.Logger) (pdu.Client, error)
 
-// simulate serves the example site with every PDU and ATS on its own
-// inventory address at one free port, as 'feedplan sim --per-device'
-// does, and returns the model and a Dial that reaches that port.
+// simulate serves the example site per device (simtest) and returns it,
+// the model and a Dial that reaches the agents' port.
 func simulate(t *testing.T) (*inventory.Site, *simulator.Model, dialFunc) {
 	t.Helper()
 	site, err := inventory.Load("../../examples/site.yaml")
@@ -40,39 +38,7 @@ func simulate(t *testing.T) (*inventory.Site, *simulator.Model, dialFunc) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := c.LocalAddr().(*net.UDPAddr).Port
-	c.Close()
-	eps, err := m.Endpoints(port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var done []chan struct{}
-	for _, ep := range eps {
-		v, _ := m.Device(ep.Device)
-		var users []agent.User
-		if s := ep.SNMP; s != nil && s.Version == "3" {
-			users = append(users, agent.User{Name: s.User, Auth: s.AuthProto, AuthKey: s.AuthKey.Reveal(), Priv: s.PrivProto, PrivKey: s.PrivKey.Reveal()})
-		}
-		ag, err := agent.New(agent.Options{Listen: ep.Addr, Users: users, Logger: quiet(),
-			Resolve: func(string, string) (mib.View, bool) { return v, true }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := make(chan struct{})
-		done = append(done, d)
-		go func() { ag.Run(ctx); close(d) }()
-	}
-	t.Cleanup(func() {
-		cancel()
-		for _, d := range done {
-			<-d
-		}
-	})
+	port := simtest.ServePerDevice(t, m)
 	dial := func(tg pdu.Target, log *slog.Logger) (pdu.Client, error) {
 		tg.Address = net.JoinHostPort(tg.Address, strconv.Itoa(port))
 		return pdu.Dial(tg, log)
