@@ -29,6 +29,11 @@ type Options struct {
 	// get before it is overdue (default 90 days).
 	ATSTestMaxAge time.Duration
 
+	// LastATSTest, when set, gives an ATS's last switchover test as
+	// recorded by 'feedplan ats-test' (ok false when none is recorded); it
+	// wins over the inventory's test record when it is newer.
+	LastATSTest func(ats string) (at time.Time, passed, ok bool)
+
 	Now  func() time.Time                                   // clock; time.Now when nil
 	Dial func(pdu.Target, *slog.Logger) (pdu.Client, error) // pdu.Dial when nil
 
@@ -252,18 +257,28 @@ func (m *Monitor) conditions(st *State, now time.Time) []Condition {
 	}
 	for _, a := range site.ATS {
 		labels := map[string]string{"equipment": a.Name}
-		switch date, ok := a.TestDate(); {
-		case a.Test == nil:
+		// The last test: the inventory's record, or a newer one recorded
+		// by 'feedplan ats-test'.
+		date, tested := a.TestDate()
+		passed := a.Test.Passed()
+		if m.opt.LastATSTest != nil {
+			if at, p, ok := m.opt.LastATSTest(a.Name); ok && (!tested || at.After(date)) {
+				date, passed, tested = at, p, true
+			}
+		}
+		when := date.Format(time.DateOnly)
+		switch {
+		case !tested:
 			add(Condition{Rule: "ats-test-overdue", Key: a.Name, Severity: "warning", Labels: labels,
 				Summary:     fmt.Sprintf("ATS %s has never passed a switchover test", a.Name),
 				Description: "Until it is tested, feedplan assumes it will not transfer. Test it (feedplan ats-test) before planned work on either feed."})
-		case !a.Test.Passed():
+		case !passed:
 			add(Condition{Rule: "ats-test-failed", Key: a.Name, Severity: "critical", Labels: labels,
-				Summary:     fmt.Sprintf("ATS %s failed its last switchover test (%s)", a.Name, a.Test.Date),
+				Summary:     fmt.Sprintf("ATS %s failed its last switchover test (%s)", a.Name, when),
 				Description: "Everything single-corded behind it goes dark when its selected input fails. Repair or replace it, or move the single-corded gear, before any feed maintenance."})
-		case ok && now.Sub(date) > m.opt.ATSTestMaxAge:
+		case now.Sub(date) > m.opt.ATSTestMaxAge:
 			add(Condition{Rule: "ats-test-overdue", Key: a.Name, Severity: "warning", Labels: labels,
-				Summary:     fmt.Sprintf("ATS %s: last switchover test %s is older than %d days", a.Name, a.Test.Date, int(m.opt.ATSTestMaxAge.Hours()/24)),
+				Summary:     fmt.Sprintf("ATS %s: last switchover test %s is older than %d days", a.Name, when, int(m.opt.ATSTestMaxAge.Hours()/24)),
 				Description: "Test it again before planned work on either feed."})
 		}
 	}

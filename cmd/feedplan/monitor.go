@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -14,6 +16,7 @@ import (
 	"feedplan/inventory"
 	"feedplan/monitor"
 	"feedplan/monitor/alert"
+	"feedplan/monitor/atstest"
 	"feedplan/monitor/influx"
 	"feedplan/monitor/store"
 )
@@ -50,6 +53,8 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	influxOrg := fs.String("influx-org", "", "InfluxDB organisation (2.x only)")
 	spoolDir := fs.String("spool", "feedplan-spool", "directory for readings InfluxDB has not taken yet (kept across restarts)")
 	trapListen := fs.String("traps", "", "receive the devices' SNMP traps on `HOST:PORT` (loopback unless told) and poll at once when one arrives; community from FEEDPLAN_TRAP_COMMUNITY (default public)")
+	atsTests := fs.String("ats-tests", "", "test every ATS on this cron `SPEC` (e.g. \"0 3 * * 1\"): a dry run of the preconditions unless --ats-tests-execute")
+	atsExecute := fs.Bool("ats-tests-execute", false, "with --ats-tests: really transfer each ATS and back (refused where the planner sees devices at risk and the last test failed)")
 	statePath := fs.String("state", "feedplan.db", "the embedded store: alert history, maintenance windows, ATS tests, audit log")
 	var pf pollFlags
 	pf.register(fs)
@@ -152,6 +157,13 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	mon, err := monitor.New(monitor.Options{
 		Site: site, Schedule: *schedule, TZ: *tz, Logger: log,
 		Concurrency: pf.concurrency, Timeout: pf.timeout, Retries: retriesFlag(pf.retries),
+		LastATSTest: func(ats string) (time.Time, bool, bool) {
+			rec, ok, err := db.LastATSTest(ats)
+			if err != nil || !ok {
+				return time.Time{}, false, false
+			}
+			return rec.Finished, rec.Passed, true
+		},
 		OnCycle: func(ctx context.Context, st *monitor.State) {
 			if err := loadWindows(st.Time); err != nil {
 				log.Warn("maintenance windows", "err", err)
@@ -190,6 +202,10 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 					unreachable++
 				}
 			}
+			if !*once && len(events) > 0 {
+				fmt.Fprintf(stdout, "\n%s — %d alerts changed; now:\n", st.Time.Format(time.RFC3339), len(events))
+				writeConditions(stdout, slices.Clone(conds))
+			}
 			log.Info("cycle", "devices", len(st.Results), "unreachable", unreachable, "conditions", len(st.Conditions), "alerts_changed", len(events), "took", st.Took.Round(time.Millisecond))
 		},
 	})
@@ -227,6 +243,15 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitOK
 	}
 
+	if *atsTests != "" {
+		sched, err := monitor.NewScheduler(monitor.ScheduleOptions{Spec: *atsTests, TZ: *tz, Name: "ats-tests", Logger: log,
+			Job: func(ctx context.Context) error { return runATSTests(ctx, site, db, *atsExecute, log) }})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan monitor: --ats-tests: %v\n", err)
+			return exitBadInput
+		}
+		runners = append(runners, sched.Run)
+	}
 	if *trapListen != "" {
 		tr, err := monitor.NewTrapReceiver(monitor.TrapOptions{Listen: *trapListen, Community: inventory.Secret(os.Getenv("FEEDPLAN_TRAP_COMMUNITY")),
 			Site: site, Cycle: mon.Cycle, Logger: log.With("component", "traps"),
@@ -289,4 +314,33 @@ func writeConditions(w io.Writer, cs []monitor.Condition) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(c.Severity), c.Rule, c.Summary)
 	}
 	tw.Flush()
+}
+
+// runATSTests tests every ATS of the site in turn; what they find reaches
+// the alerts through the store at the next cycle.
+func runATSTests(ctx context.Context, site *inventory.Site, db *store.Store, execute bool, log *slog.Logger) error {
+	var errs []error
+	for _, a := range site.ATS {
+		if a.SNMP == nil {
+			continue
+		}
+		started := time.Now()
+		res, err := atstest.Run(ctx, atstest.Options{Site: site, ATS: a.Name, Execute: execute, Operator: "feedplan monitor", Logger: log,
+			Audit: func(e atstest.Entry) error {
+				_, err := db.Audit(store.AuditEntry{At: e.Time, Who: e.Operator, Action: "ats-test " + e.Step, Target: e.ATS, Outcome: e.Outcome, Detail: e.Detail})
+				return err
+			}})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ats %s: %w", a.Name, err))
+			continue
+		}
+		log.Info("ats test", "ats", a.Name, "executed", execute, "passed", res.Passed, "refused", res.Refused, "reason", res.Reason)
+		if execute && !res.Refused {
+			if err := db.RecordATSTest(store.ATSTestRecord{ATS: a.Name, Started: started, Finished: time.Now(), Passed: res.Passed, Reason: res.Reason,
+				TransferMS: res.TransferTook.Milliseconds(), BackMS: res.BackTook.Milliseconds()}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

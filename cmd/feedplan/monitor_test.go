@@ -81,3 +81,22 @@ func TestMonitorOnceWritesInfluxDB(t *testing.T) {
 		t.Errorf("ats-r07 selected input in InfluxDB = %+v, %v; want A", series, err)
 	}
 }
+
+// TestMonitorUsesRecordedATSTests: a passed 'feedplan ats-test' of
+// ats-r07 clears the failed test the inventory records.
+func TestMonitorUsesRecordedATSTests(t *testing.T) {
+	site, _ := simSite(t)
+	state := filepath.Join(t.TempDir(), "feedplan.db")
+	_, out, _ := feedplan("monitor", site, "--once", "--state", state)
+	if !strings.Contains(out, "ats-r07 failed its last switchover test (2026-02-14)") {
+		t.Fatalf("monitor --once before the test lacks ats-r07's failed test:\n%s", out)
+	}
+	if code, out, errOut := feedplan("ats-test", site, "ats-r07", "--execute", "--force", "--reason", "relay replaced, CHG-77",
+		"--state", state, "--audit", filepath.Join(t.TempDir(), "audit.jsonl"), "--poll", "50ms"); code != exitOK {
+		t.Fatalf("ats-test ats-r07 = %d\n%s\n%s", code, out, errOut)
+	}
+	_, out, _ = feedplan("monitor", site, "--once", "--state", state)
+	if strings.Contains(out, "ats-r07 failed") || strings.Contains(out, "ats-test-overdue") && strings.Contains(out, "ats-r07") {
+		t.Errorf("monitor --once after a passed test still reports ats-r07's test:\n%s", out)
+	}
+}
