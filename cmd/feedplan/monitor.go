@@ -169,6 +169,12 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 				log.Warn("maintenance windows", "err", err)
 			}
 			conds := st.Conditions
+			if sink == nil {
+				// No InfluxDB: recent history (a day at 30 s) stays in the store.
+				if err := db.RecordReadings(snapshotOf(st), 2880); err != nil {
+					log.Warn("recording readings", "err", err)
+				}
+			}
 			if sink != nil {
 				if err := sink.Write(ctx, st.Results); err != nil {
 					log.Warn("history", "err", err)
@@ -343,4 +349,25 @@ func runATSTests(ctx context.Context, site *inventory.Site, db *store.Store, exe
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// snapshotOf is a cycle's readings in the store's compact form.
+func snapshotOf(st *monitor.State) store.Snapshot {
+	snap := store.Snapshot{At: st.Time}
+	for _, r := range st.Results {
+		d := store.DeviceReading{Device: r.Target.Name, OK: r.Err == nil}
+		if rd := r.Reading; rd != nil {
+			for _, p := range rd.Phases {
+				if p.Amps != nil {
+					d.PhaseAmps = append(d.PhaseAmps, *p.Amps)
+				}
+			}
+			d.Watts = rd.Watts
+			if rd.ATS != nil && rd.ATS.Selected >= 0 {
+				d.ATSOn = string(rune('A' + rd.ATS.Selected))
+			}
+		}
+		snap.Devices = append(snap.Devices, d)
+	}
+	return snap
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"feedplan/monitor/alert/alerttest"
 	"feedplan/monitor/influx/influxtest"
+	"feedplan/monitor/store"
 )
 
 // TestMonitorOnceAlertsAlertmanager runs one monitor cycle against the
@@ -56,6 +58,20 @@ func TestMonitorOnceAlertsAlertmanager(t *testing.T) {
 	}
 	if code, out, _ := feedplan("window", "list", "--state", state); code != exitOK || !strings.Contains(out, "CHG-42") {
 		t.Errorf("feedplan window list = %d\n%s", code, out)
+	}
+	// Without InfluxDB the cycle's readings stay in the store.
+	db, err := store.Open(state, store.Options{Logger: infoLogger(io.Discard)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	snaps, err := db.Readings(time.Time{}, 0)
+	if err != nil || len(snaps) != 1 || len(snaps[0].Devices) != 20 {
+		t.Fatalf("store readings = %d snapshots, %v; want one cycle of 20 devices", len(snaps), err)
+	}
+	active, err := db.ActiveAlerts()
+	if err != nil || len(active) == 0 {
+		t.Errorf("store active alerts = %v, %v; want the alerts that fired", active, err)
 	}
 }
 
