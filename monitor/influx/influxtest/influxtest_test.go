@@ -83,7 +83,7 @@ func TestMissingBinaryFails(t *testing.T) {
 }
 
 func TestConfigure(t *testing.T) {
-	def := "reporting-disabled = false\nbind-address = \"127.0.0.1:8088\"\n[meta]\n  dir = \"/root/.influxdb/meta\"\n"
+	def := "reporting-disabled = false\nbind-address = \"127.0.0.1:8088\"\n[meta]\n  dir = \"/home/influx/.influxdb/meta\"\n"
 	if _, err := influxtest.Configure([]byte(def), "/tmp/x", "127.0.0.1:1", "127.0.0.1:2", true); err == nil || !strings.Contains(err.Error(), "data.wal-dir") {
 		t.Errorf("Configure of a partial configuration = %v; want it to name what is missing", err)
 	}
