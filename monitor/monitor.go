@@ -111,20 +111,7 @@ func New(opt Options) (*Monitor, error) {
 	}
 	m := &Monitor{opt: opt, g: planner.NewGraph(opt.Site)}
 	m.est = planner.NewEvaluator(m.g, m.g.NewLoads(nil, opt.Site.Utilisation))
-	add := func(name string, s *inventory.SNMP) {
-		if s == nil || s.Address == "" {
-			return
-		}
-		t := pdu.TargetOf(name, s)
-		t.Timeout, t.Retries = opt.Timeout, opt.Retries
-		m.targets = append(m.targets, t)
-	}
-	for _, p := range opt.Site.PDUs {
-		add(p.Name, p.SNMP)
-	}
-	for _, a := range opt.Site.ATS {
-		add(a.Name, a.SNMP)
-	}
+	m.targets = pdu.SiteTargets(opt.Site, opt.Timeout, opt.Retries)
 	if len(m.targets) == 0 {
 		return nil, fmt.Errorf("monitor: no PDU or ATS of site %q has an snmp address", opt.Site.Name)
 	}

@@ -62,6 +62,27 @@ func TargetOf(name string, s *inventory.SNMP) Target {
 	return t
 }
 
+// SiteTargets lists the PDUs and then the ATS units of a site that have
+// an SNMP address, with a per-request timeout and retries.
+func SiteTargets(site *inventory.Site, timeout time.Duration, retries int) []Target {
+	var out []Target
+	add := func(name string, s *inventory.SNMP) {
+		if s == nil || s.Address == "" {
+			return
+		}
+		t := TargetOf(name, s)
+		t.Timeout, t.Retries = timeout, retries
+		out = append(out, t)
+	}
+	for _, d := range site.PDUs {
+		add(d.Name, d.SNMP)
+	}
+	for _, a := range site.ATS {
+		add(a.Name, a.SNMP)
+	}
+	return out
+}
+
 func (t Target) String() string {
 	if t.Name != "" && t.Name != t.Address {
 		return fmt.Sprintf("%s (%s)", t.Name, t.Address)

@@ -60,21 +60,7 @@ func (p *pollFlags) logger(stderr io.Writer) *slog.Logger {
 // siteTargets lists the PDUs and ATS units of a site that have an SNMP
 // address, or only those named.
 func siteTargets(site *inventory.Site, only []string, p *pollFlags) ([]pdu.Target, error) {
-	var out []pdu.Target
-	add := func(name string, s *inventory.SNMP) {
-		if s == nil || s.Address == "" {
-			return
-		}
-		t := pdu.TargetOf(name, s)
-		t.Timeout, t.Retries = p.timeout, p.retries
-		out = append(out, t)
-	}
-	for _, d := range site.PDUs {
-		add(d.Name, d.SNMP)
-	}
-	for _, a := range site.ATS {
-		add(a.Name, a.SNMP)
-	}
+	out := pdu.SiteTargets(site, p.timeout, p.retries)
 	if len(only) == 0 {
 		return out, nil
 	}
