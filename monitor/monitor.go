@@ -154,33 +154,12 @@ func (m *Monitor) Cycle(ctx context.Context) (*State, error) {
 		return nil, err
 	}
 	site := m.opt.Site
-	// What is known to be down already: the input circuits an ATS reports
-	// failed. (A PDU that does not answer may only have lost its network;
-	// its outlets keep their estimated loads.)
-	var down []planner.Element
-	for _, r := range results {
-		a := site.ATSUnit(r.Target.Name)
-		if a == nil || r.Reading == nil || r.Reading.ATS == nil {
-			continue
-		}
-		for i, ok := range r.Reading.ATS.InputOK {
-			if ok != nil && !*ok {
-				down = append(down, planner.Element{Kind: planner.Circuit, Name: a.Inputs[i]})
-			}
-		}
-		if r.Reading.ATS.Selected < 0 {
-			continue
-		}
-		if err := m.g.SetATSInput(loads, a.Name, r.Reading.ATS.Selected); err != nil {
-			return nil, err
-		}
-	}
 	ev := planner.NewEvaluator(m.g, loads)
 	// From 75 %: the alert engine fires load-high above 80 % and resolves
 	// it below 75 %, so a load hovering at 80 % does not flap.
 	st.Loaded = ev.Loaded(0.75)
 	for _, src := range site.Sources {
-		cut := append([]planner.Element{{Kind: planner.Source, Name: src.Name}}, down...)
+		cut := append([]planner.Element{{Kind: planner.Source, Name: src.Name}}, st.Live.Down...)
 		r, err := ev.Evaluate(planner.Scenario{Cut: cut, ATS: planner.AsTested})
 		if err != nil {
 			return nil, err

@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"feedplan/inventory"
+	"feedplan/pdu"
 	"feedplan/planner"
 )
 
@@ -352,5 +354,34 @@ devices:
 	a := planner.NewEvaluator(g, g.NewLoads(nil, site.Utilisation)).Audit(planner.Scenario{}, planner.SweepOptions{})
 	if len(a.FalseRedundancy) != 1 || a.FalseRedundancy[0].Device != "srv" || !strings.Contains(a.FalseRedundancy[0].Finding, "source A") {
 		t.Errorf("FalseRedundancy = %+v; want srv, all on source A (the ATS's two inputs share it)", a.FalseRedundancy)
+	}
+}
+
+func TestLiveSnapshotTakesATSAsReported(t *testing.T) {
+	site, err := inventory.Parse("physics.yaml", []byte(physicsSite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := planner.NewGraph(site)
+	ev := planner.NewEvaluator(g, g.NewLoads(nil, site.Utilisation))
+	// ats-1 runs on its second input PB-2 and reports PA-2 failed.
+	results := []pdu.Result{{Target: pdu.Target{Name: "ats-1"}, Reading: &pdu.Reading{ATS: &pdu.ATS{Selected: 1, Preferred: 0, InputOK: [2]*bool{pdu.B(false), pdu.B(true)}}}}}
+	ll := ev.LiveSnapshot(results, time.Time{})
+	if len(ll.Down) != 1 || ll.Down[0].String() != "circuit:PA-2" {
+		t.Errorf("LiveSnapshot.Down = %v; want circuit:PA-2", ll.Down)
+	}
+	if len(ll.Findings) != 1 || ll.Findings[0].Kind != "ats-on-other-input" {
+		t.Errorf("LiveSnapshot.Findings = %+v; want ats-on-other-input", ll.Findings)
+	}
+	l, err := ll.Loads(g, site.Utilisation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl, err := planner.NewEvaluator(g, l).Flow(planner.Scenario{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := fl.ATS("ats-1"); a.Selected != 1 {
+		t.Errorf("ats-1 selected with the live loads = %d; want 1, as it reported", a.Selected)
 	}
 }

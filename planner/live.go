@@ -25,8 +25,15 @@ type LiveLoads struct {
 	Measured   int // outlets with a measured current
 	Calibrated int // outlets whose current was scaled to a measured bank or phase
 	// Silent lists supplies that draw nothing while their partner carries
-	// the device: taken as dead (Graph.BreakPSU) by ApplyTo.
+	// the device: taken as dead (Graph.BreakPSU) by Loads.
 	Silent []SilentPSU
+	// ATSInputs is the input each ATS that answered runs on (0 its first,
+	// 1 its second): Loads evaluates it as it is now.
+	ATSInputs map[string]int
+	// Down lists the ATS input circuits their ATS reports failed: known to
+	// be dark now. (A PDU that does not answer may only have lost its
+	// network; its outlets keep their estimated loads.)
+	Down []Element
 }
 
 // SilentPSU is one supply found drawing nothing.
@@ -42,6 +49,11 @@ func (ll *LiveLoads) Loads(g *Graph, utilisation float64) (*Loads, error) {
 	l := g.NewLoads(ll.Snapshot, utilisation)
 	for _, s := range ll.Silent {
 		if err := g.BreakPSU(l, s.Device, s.PSU, true); err != nil {
+			return nil, err
+		}
+	}
+	for ats, in := range ll.ATSInputs {
+		if err := g.SetATSInput(l, ats, in); err != nil {
 			return nil, err
 		}
 	}
@@ -73,9 +85,13 @@ func (e *Evaluator) LiveSnapshot(results []pdu.Result, now time.Time) *LiveLoads
 		if r.Partial {
 			live.Findings = append(live.Findings, Finding{Kind: "partial", Where: name, Detail: strings.Join(r.Problems, "; ")})
 		}
+		if a := g.Site.ATSUnit(name); a != nil && r.ATS != nil {
+			live.atsState(a, r.ATS)
+			continue
+		}
 		pn, ok := g.pdus[name]
 		if !ok {
-			continue // an ATS, or a PDU the inventory does not list
+			continue // a PDU the inventory does not list
 		}
 		inv := g.Site.PDU(name)
 		measured := make([]bool, pn.noutlet)
@@ -157,6 +173,27 @@ func (e *Evaluator) LiveSnapshot(results []pdu.Result, now time.Time) *LiveLoads
 	}
 	slices.SortStableFunc(live.Findings, func(a, b Finding) int { return strings.Compare(a.Kind, b.Kind) })
 	return live
+}
+
+// atsState records what an ATS reports: the input it runs on, and the
+// inputs it reports failed.
+func (live *LiveLoads) atsState(a *inventory.ATS, r *pdu.ATS) {
+	for i, ok := range r.InputOK {
+		if ok != nil && !*ok {
+			live.Down = append(live.Down, Element{Kind: Circuit, Name: a.Inputs[i]})
+		}
+	}
+	if r.Selected < 0 {
+		return
+	}
+	if live.ATSInputs == nil {
+		live.ATSInputs = map[string]int{}
+	}
+	live.ATSInputs[a.Name] = r.Selected
+	if a.Inputs[r.Selected] != a.Preferred {
+		live.Findings = append(live.Findings, Finding{Kind: "ats-on-other-input", Where: a.Name,
+			Detail: fmt.Sprintf("runs on %s, not its preferred %s: evaluated as it is now", a.Inputs[r.Selected], a.Preferred)})
+	}
 }
 
 func bankAmps(r *pdu.Reading, n int) *float64 {

@@ -214,7 +214,7 @@ func cmdAudit(args []string, stdout, stderr io.Writer) int {
 }
 
 // liveEvaluator polls the site and returns an evaluator on its measured
-// loads. An ATS found on its other input is taken as it is.
+// loads, with each ATS on the input it reports.
 func liveEvaluator(ctx context.Context, site *inventory.Site, est *planner.Evaluator, pf *pollFlags, stderr io.Writer) (*planner.Evaluator, []planner.Finding, bool) {
 	targets, err := siteTargets(site, nil, pf)
 	if err != nil || len(targets) == 0 {
@@ -232,20 +232,6 @@ func liveEvaluator(ctx context.Context, site *inventory.Site, est *planner.Evalu
 	if err != nil {
 		fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
 		return nil, nil, false
-	}
-	for _, r := range results {
-		a := site.ATSUnit(r.Target.Name)
-		if a == nil || r.Reading == nil || r.Reading.ATS == nil || r.Reading.ATS.Selected < 0 {
-			continue
-		}
-		if sel := r.Reading.ATS.Selected; a.Inputs[sel] != a.Preferred {
-			if err := g.SetATSInput(loads, a.Name, sel); err != nil {
-				fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
-				return nil, nil, false
-			}
-			ll.Findings = append(ll.Findings, planner.Finding{Kind: "ats-on-other-input", Where: a.Name,
-				Detail: fmt.Sprintf("runs on %s, not its preferred %s: evaluated as it is now", a.Inputs[sel], a.Preferred)})
-		}
 	}
 	return planner.NewEvaluator(g, loads), ll.Findings, true
 }
