@@ -16,6 +16,7 @@ import (
 
 	"feedplan/inventory"
 	"feedplan/planner"
+	"feedplan/simulator/agent"
 	"feedplan/simulator/mib"
 	"feedplan/simulator/profile"
 )
@@ -674,6 +675,17 @@ type Endpoint struct {
 	Addr        string          // host:port on loopback
 	Communities []string        // the device's name, and its inventory community if it has one
 	SNMP        *inventory.SNMP // the inventory's SNMP settings (v3 user and keys), or nil
+}
+
+// Users returns the SNMPv3 users the device's agent accepts: those given,
+// and the device's own inventory user, so that a poller can use the
+// inventory unchanged.
+func (e Endpoint) Users(users []agent.User) []agent.User {
+	s := e.SNMP
+	if s == nil || s.Version != "3" || s.User == "" || slices.ContainsFunc(users, func(u agent.User) bool { return u.Name == s.User }) {
+		return users
+	}
+	return append(slices.Clone(users), agent.User{Name: s.User, Auth: strings.ToUpper(s.AuthProto), AuthKey: s.AuthKey.Reveal(), Priv: strings.ToUpper(s.PrivProto), PrivKey: s.PrivKey.Reveal()})
 }
 
 // Endpoints gives each PDU and ATS an address of its own: its inventory

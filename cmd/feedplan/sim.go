@@ -207,7 +207,7 @@ func cmdSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 					return v, true
 				}
 				return nil, false
-			}, boots, ep.Device, deviceUsers(users, ep))
+			}, boots, ep.Device, ep.Users(users))
 			if err != nil {
 				closeAll()
 				fmt.Fprintf(stderr, "feedplan sim: %s at %s: %v\n", ep.Device, ep.Addr, err)
@@ -347,16 +347,6 @@ func printSimBanner(w io.Writer, addr string, views map[string]mib.View, model *
 				secLevel(u), u.Name, netSNMPAuth(u.Auth), u.Priv, names[0], host, port)
 		}
 	}
-}
-
-// deviceUsers adds a device's own inventory SNMPv3 user to the
-// simulator's, so that a poller can use the inventory unchanged.
-func deviceUsers(users []agent.User, ep simulator.Endpoint) []agent.User {
-	s := ep.SNMP
-	if s == nil || s.Version != "3" || s.User == "" || slices.ContainsFunc(users, func(u agent.User) bool { return u.Name == s.User }) {
-		return users
-	}
-	return append(slices.Clone(users), agent.User{Name: s.User, Auth: strings.ToUpper(s.AuthProto), AuthKey: s.AuthKey.Reveal(), Priv: strings.ToUpper(s.PrivProto), PrivKey: s.PrivKey.Reveal()})
 }
 
 func printPerDeviceBanner(w io.Writer, first *agent.Agent, eps []simulator.Endpoint, model *simulator.Model, users []agent.User) {

@@ -42,11 +42,7 @@ func ServePerDevice(tb testing.TB, m *simulator.Model) int {
 	})
 	for _, ep := range eps {
 		v, _ := m.Device(ep.Device)
-		var users []agent.User
-		if s := ep.SNMP; s != nil && s.Version == "3" {
-			users = append(users, agent.User{Name: s.User, Auth: s.AuthProto, AuthKey: s.AuthKey.Reveal(), Priv: s.PrivProto, PrivKey: s.PrivKey.Reveal()})
-		}
-		ag, err := agent.New(agent.Options{Listen: ep.Addr, Users: users, Logger: quiet,
+		ag, err := agent.New(agent.Options{Listen: ep.Addr, Users: ep.Users(nil), Logger: quiet,
 			Resolve: func(string, string) (mib.View, bool) { return v, true }})
 		if err != nil {
 			tb.Fatalf("serving %s at %s: %v", ep.Device, ep.Addr, err)
