@@ -88,14 +88,9 @@ func (ev AlertEvent) validate() error {
 func (s *Store) ActiveAlerts() ([]AlertEvent, error) {
 	var out []AlertEvent
 	err := s.view("reading active alerts", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAlertActive).ForEach(func(k, v []byte) error {
-			var ev AlertEvent
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return fmt.Errorf("decoding %q: %w", k, err)
-			}
-			out = append(out, ev)
-			return nil
-		})
+		var err error
+		out, err = all[AlertEvent](tx.Bucket(bucketAlertActive))
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -110,6 +110,20 @@ func putTimed(b *bolt.Bucket, t time.Time, v any) (uint64, error) {
 	return seq, b.Put(timeKey(t, seq), data)
 }
 
+// all decodes every value of b, in key order.
+func all[T any](b *bolt.Bucket) ([]T, error) {
+	var out []T
+	err := b.ForEach(func(k, v []byte) error {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("decoding %q: %w", k, err)
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err
+}
+
 // latest decodes the values of b newest first, stopping at keys before
 // since (zero: no bound) and after limit values (<= 0: no limit).
 func latest[T any](b *bolt.Bucket, since time.Time, limit int) ([]T, error) {

@@ -77,14 +77,9 @@ func (s *Store) Windows(at time.Time) ([]Window, error) {
 func (s *Store) AllWindows() ([]Window, error) {
 	var out []Window
 	err := s.view("reading windows", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketWindows).ForEach(func(k, v []byte) error {
-			var w Window
-			if err := json.Unmarshal(v, &w); err != nil {
-				return fmt.Errorf("decoding %q: %w", k, err)
-			}
-			out = append(out, w)
-			return nil
-		})
+		var err error
+		out, err = all[Window](tx.Bucket(bucketWindows))
+		return err
 	})
 	if err != nil {
 		return nil, err
