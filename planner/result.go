@@ -341,34 +341,106 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 		r.Transfers = append(r.Transfers, t)
 	}
 
+	r.Elements = g.elementLoads(b, s)
+	return r
+}
+
+// Element statuses, in the order of the names below.
+const (
+	stOK uint8 = iota
+	stWarn
+	stTripped
+	stDark
+	stOver
+)
+
+var statusName = [...]string{"ok", "warn", "tripped", "dark", "over"}
+
+// loadRow is an element load before it is written out: no pointers, so
+// that tens of thousands of them cost the garbage collector nothing.
+type loadRow struct {
+	node          int32
+	status, phase uint8
+	before, after float64
+}
+
+// elementLoads lists every rated element whose load changed between b and
+// s, or that is above 80 % of its rating or tripped after, most loaded
+// first.
+func (g *Graph) elementLoads(b, s *state) []ElementLoad {
+	var rows []loadRow
 	for i := int32(0); i < int32(g.n); i++ {
 		if g.rating[i] == 0 || g.kind[i] == Outlet {
 			continue
 		}
-		el := ElementLoad{Element: g.element(i), Rating: g.rating[i], Before: round1(maxPhase(&b.load[i]))}
+		row := loadRow{node: i, before: round1(maxPhase(&b.load[i]))}
 		switch {
 		case s.tripped[i] > 0:
-			el.After, el.Status = round1(s.tripAmp[i]), "tripped"
+			row.after, row.status = round1(s.tripAmp[i]), stTripped
 		case !s.live[i]:
-			el.Status = "dark"
+			row.status = stDark
 			if b.live[i] == s.live[i] {
 				continue // dark before and after
 			}
 		default:
-			el.After = round1(maxPhase(&s.load[i]))
-			el.Phase = g.worstPhase(&s.load[i], i)
-			el.Status = "ok"
-			if el.After > WarnShare*el.Rating {
-				el.Status = "warn"
+			row.after = round1(maxPhase(&s.load[i]))
+			row.phase = uint8(g.worstPhase(&s.load[i], i))
+			if row.after > WarnShare*g.rating[i] {
+				row.status = stWarn
 			}
 		}
-		if el.Status == "ok" && math.Abs(el.After-el.Before) < 0.05 {
+		if row.status == stOK && math.Abs(row.after-row.before) < 0.05 {
 			continue
 		}
-		r.Elements = append(r.Elements, el)
+		rows = append(rows, row)
 	}
-	sortByShare(r.Elements)
-	return r
+	return g.writeLoads(rows)
+}
+
+// writeLoads writes rows out most loaded first: a sort of compact keys,
+// then one allocation of exactly the elements reported. Sorting the
+// ElementLoads themselves cost more than the evaluation on a large site.
+func (g *Graph) writeLoads(rows []loadRow) []ElementLoad {
+	shares := make([]float64, len(rows))
+	for k := range rows {
+		shares[k] = rows[k].after / g.rating[rows[k].node]
+	}
+	out := make([]ElementLoad, len(rows))
+	for k, pos := range shareOrder(shares) {
+		row := &rows[pos]
+		out[k] = ElementLoad{Element: g.element(row.node), Rating: g.rating[row.node], Before: row.before, After: row.after, Status: statusName[row.status], Phase: int(row.phase)}
+	}
+	return out
+}
+
+// shareOrder returns the positions of shares, highest share first; equal
+// shares keep their positions' order (graph order: feeds before panels
+// before circuits …), so the order is the same every run; zero shares
+// (dark elements) come last. It sorts packed integer keys: the share's
+// bits inverted above the position. Shares that agree to 28 significant
+// bits (one part in 2.7×10⁸) count as equal.
+func shareOrder(shares []float64) []int32 {
+	const posBits = 24
+	order := make([]int32, len(shares))
+	if len(shares) >= 1<<posBits {
+		for k := range order {
+			order[k] = int32(k)
+		}
+		slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(shares[b], shares[a]) })
+		return order
+	}
+	keys := make([]uint64, len(shares))
+	for k, sh := range shares {
+		// A share is ≥ 0, so its IEEE bits order like the number; the
+		// top 40 bits inverted sort it highest first.
+		hi := ^(math.Float64bits(sh) >> posBits) & (1<<(64-posBits) - 1)
+		keys[k] = hi<<posBits | uint64(k)
+	}
+	slices.Sort(keys)
+	for k, key := range keys {
+		order[k] = int32(key & (1<<posBits - 1))
+	}
+	return order
 }
 
 // reasons explains dark supplies. It remembers the explanation of each
@@ -548,61 +620,26 @@ func (g *Graph) serviceImpact(b, s *state) []ServiceImpact {
 	return out
 }
 
-// sortByShare orders element loads most loaded first; ties keep graph
-// order (feeds before panels before circuits …), so the order is the
-// same every run. It sorts positions by precomputed shares: comparing
-// ElementLoads directly costs more than the evaluation on a large site.
-func sortByShare(els []ElementLoad) {
-	type key struct {
-		share float64
-		pos   int
-	}
-	keys := make([]key, len(els))
-	for i := range els {
-		keys[i] = key{els[i].Share(), i}
-	}
-	// Dark elements (share 0) go last in graph order, unsorted.
-	live := keys[:0:0]
-	var dark []key
-	for _, k := range keys {
-		if k.share > 0 {
-			live = append(live, k)
-		} else {
-			dark = append(dark, k)
-		}
-	}
-	keys = append(live, dark...)
-	slices.SortFunc(keys[:len(live)], func(a, b key) int {
-		if c := cmp.Compare(b.share, a.share); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.pos, b.pos)
-	})
-	sorted := make([]ElementLoad, len(els))
-	for i, k := range keys {
-		sorted[i] = els[k.pos]
-	}
-	copy(els, sorted)
-}
-
 // Loaded lists the rated elements whose load, with nothing cut, is above
 // share of their rating, most loaded first.
 func (e *Evaluator) Loaded(share float64) []ElementLoad {
 	g, b := e.g, e.base
-	var out []ElementLoad
+	var rows []loadRow
 	for i := int32(0); i < int32(g.n); i++ {
 		if g.rating[i] == 0 || g.kind[i] == Outlet || !b.live[i] {
 			continue
 		}
 		a := maxPhase(&b.load[i])
 		if a > share*g.rating[i] {
-			el := ElementLoad{Element: g.element(i), Rating: g.rating[i], Before: round1(a), After: round1(a), Status: "warn", Phase: g.worstPhase(&b.load[i], i)}
+			row := loadRow{node: i, before: round1(a), after: round1(a), status: stWarn, phase: uint8(g.worstPhase(&b.load[i], i))}
 			if a > g.rating[i] {
-				el.Status = "over"
+				row.status = stOver
 			}
-			out = append(out, el)
+			rows = append(rows, row)
 		}
 	}
-	sortByShare(out)
-	return out
+	if rows == nil {
+		return nil
+	}
+	return g.writeLoads(rows)
 }
