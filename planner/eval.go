@@ -36,6 +36,13 @@ func ParseATSMode(s string) (ATSMode, error) {
 // MarshalText writes the mode's name.
 func (m ATSMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
+// UnmarshalText parses works, fails or as-tested (a saved plan's scenario).
+func (m *ATSMode) UnmarshalText(b []byte) error {
+	x, err := ParseATSMode(string(b))
+	*m = x
+	return err
+}
+
 // Scenario is a set of failed elements and what each ATS is assumed to do.
 type Scenario struct {
 	Cut     []Element          `json:"cut"`

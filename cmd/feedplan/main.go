@@ -51,7 +51,8 @@ func commands() []command {
 		{"poll", "read a site's PDUs and ATS units over SNMP", cmdPoll},
 		{"monitor", "poll on a schedule, evaluate failover risk, and alert", cmdMonitor},
 		{"ats-test", "test an ATS's switchover: transfer to the other input and back (dry run by default)", cmdATSTest},
-		{"window", "plan a maintenance window that silences the alerts it expects", cmdWindow},
+		{"plan", "plan a maintenance window: pre-flight, job and mail deferral, power-down, cut, power-up (runbook)", cmdPlan},
+		{"window", "silence the alerts a maintenance window that silences the alerts it expects", cmdWindow},
 		{"sim", "serve a site's PDUs and ATS units over SNMP, with faults on demand", cmdSim},
 	}
 }

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"feedplan/pdu"
+	"feedplan/planner"
+)
+
+const planExamples = `  feedplan plan examples/site.yaml --cut source:A --start 2026-11-28T21:00 --end 2026-11-29T00:00 --tz Europe/Amsterdam
+  feedplan plan examples/site.yaml --cut source:A --start 2026-11-28T21:00 --end 2026-11-29T00:00 --tz Europe/Amsterdam --skip-preflight -o markdown > ticket.md
+  feedplan plan examples/site.yaml --cut pdu:r03-a --start 2026-12-02T06:00 --end 2026-12-02T07:00 --tz Europe/Amsterdam --switch-outlets --out plan.json
+  feedplan plan examples/site.yaml --cut source:B ... -o ics > window.ics
+  feedplan plan run plan.json              # walk it, dry-run
+`
+
+// cmdPlan makes a maintenance window's runbook; 'plan run' executes one.
+func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("plan", "SITE.yaml --cut KIND:NAME --start TIME --end TIME [--tz ZONE] [flags]\n       feedplan plan run PLAN.json [flags]", planExamples, stderr)
+	var cuts, extra listFlag
+	fs.Var(&cuts, "cut", "an element de-energised for the window: source:A, panel:PA-1, circuit:B-04, ats:NAME, pdu:NAME (repeatable)")
+	fs.Var(&extra, "shutdown", "a device to shut down for the window although it keeps power (repeatable)")
+	startS := fs.String("start", "", "when the work starts: 2026-11-28T21:00 in --tz, or RFC 3339 with an offset")
+	endS := fs.String("end", "", "when power must be back: same forms as --start")
+	tz := fs.String("tz", "UTC", "IANA time zone of --start/--end and of the runbook: Europe/Amsterdam")
+	skip := fs.Bool("skip-preflight", false, "plan ahead without polling the site (the plan says the live checks did not run)")
+	stagger := fs.Duration("stagger", planner.DefaultStagger, "between devices powered up again (limits inrush)")
+	wait := fs.Duration("shutdown-timeout", planner.DefaultShutdownWait, "how long a device may take to drop to 0 A; also the time between waves")
+	switchOutlets := fs.Bool("switch-outlets", false, "switch the outlets of shut-down devices off over SNMP, and on again at power-up")
+	releaseRate := fs.Float64("release-rate", planner.DefaultReleaseRate, "mail released per minute after the window, for queues that set no release_rate")
+	settle := fs.Duration("jobs-after", planner.DefaultSettleAfter, "deferred jobs run once this long after the window's end")
+	testAge := fs.Duration("max-test-age", 365*24*time.Hour, "an ATS relied on must have passed a switchover test this recently")
+	out := fs.String("out", "", "write the plan to this file (atomically) instead of stdout; the format follows -o, or .json/.md/.ics")
+	var sf scenarioFlags
+	sf.register(fs)
+	fs.Lookup("o").Usage = "output: text, markdown, json (for 'plan run') or ics"
+	var pf pollFlags
+	pf.register(fs)
+	pos, code, ok := parseArgs(fs, args, 1, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(cuts) == 0 && len(extra) == 0 {
+		fmt.Fprintln(stderr, "feedplan plan: say what is cut for the window, e.g. --cut source:A")
+		return exitBadInput
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan plan: --tz %q: not an IANA time zone (e.g. Europe/Amsterdam, UTC)\n", *tz)
+		return exitBadInput
+	}
+	start, err1 := parseWhen(*startS, loc)
+	end, err2 := parseWhen(*endS, loc)
+	for _, e := range []struct {
+		flag string
+		err  error
+	}{{"--start", err1}, {"--end", err2}} {
+		if e.err != nil {
+			fmt.Fprintf(stderr, "feedplan plan: %s: %v\n", e.flag, e.err)
+			return exitBadInput
+		}
+	}
+	outFmt := sf.output
+	if *out != "" && !flagSet(fs, "o") {
+		switch strings.ToLower(filepath.Ext(*out)) {
+		case ".json":
+			outFmt = "json"
+		case ".md":
+			outFmt = "markdown"
+		case ".ics":
+			outFmt = "ics"
+		}
+	}
+	format, err := planner.ParsePlanFormat(outFmt)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan plan: -o: %v\n", err)
+		return exitBadInput
+	}
+	sf.output = "text" // the scenario flags check their own formats
+	site, ok := loadSite(pos[0], stderr)
+	if !ok {
+		return exitBadInput
+	}
+	raw, err := os.ReadFile(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+		return exitBadInput
+	}
+	sum := sha256.Sum256(raw)
+	sc, ev, _, ok := sf.build(site, stderr)
+	if !ok {
+		return exitBadInput
+	}
+	for _, c := range cuts {
+		e, err := planner.ParseElement(c)
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan plan: --cut: %v\n", err)
+			return exitBadInput
+		}
+		sc.Cut = append(sc.Cut, e)
+	}
+	req := planner.PlanRequest{
+		Scenario: sc, Start: start, End: end, Loc: loc, Extra: extra, SkipPreflight: *skip, MaxTestAge: *testAge,
+		SiteFile: pos[0], SiteSHA: hex.EncodeToString(sum[:]), Now: time.Now(),
+		Settings: planner.PlanSettings{Stagger: planner.Duration(*stagger), ShutdownWait: planner.Duration(*wait), SwitchOutlets: *switchOutlets,
+			ReleaseRate: *releaseRate, SettleAfter: planner.Duration(*settle)},
+	}
+	if !*skip {
+		targets, err := siteTargets(site, nil, &pf)
+		if err != nil || len(targets) == 0 {
+			fmt.Fprintf(stderr, "feedplan plan: the pre-flight needs the site's PDUs and ATS units over SNMP, and none has an snmp address (%v); plan ahead with --skip-preflight\n", err)
+			return exitBadInput
+		}
+		fmt.Fprintf(stderr, "feedplan plan: polling %d PDUs and ATS units for the pre-flight…\n", len(targets))
+		results, err := pdu.Poll(ctx, targets, pdu.PollOptions{Concurrency: pf.concurrency, Logger: pf.logger(stderr)})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+			return exitBadInput
+		}
+		ll := ev.LiveSnapshot(results, req.Now)
+		loads, err := ll.Loads(ev.Graph(), site.Utilisation)
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+			return exitBadInput
+		}
+		ev = planner.NewEvaluator(ev.Graph(), loads)
+		req.Readings = results
+	}
+	plan, err := ev.Plan(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+		return exitBadInput
+	}
+	var buf bytes.Buffer
+	if err := plan.Render(&buf, format); err != nil {
+		fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+		return exitBadInput
+	}
+	if *out == "" {
+		if _, err := stdout.Write(buf.Bytes()); err != nil {
+			return exitBadInput
+		}
+	} else {
+		if err := writeAtomic(*out, buf.Bytes()); err != nil {
+			fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+			return exitBadInput
+		}
+		fmt.Fprintf(stderr, "feedplan plan: wrote %s (%s)\n", *out, verdict(plan))
+	}
+	if plan.NoGo() {
+		return exitHarm
+	}
+	return exitOK
+}
+
+func verdict(p *planner.Plan) string {
+	switch {
+	case p.NoGo():
+		return "NO-GO"
+	case p.Preflight.Skipped:
+		return "pre-flight skipped"
+	}
+	return "GO"
+}
+
+// parseWhen parses "2026-11-28T21:00" (or with seconds, or a space) in
+// loc, or an RFC 3339 time with its own offset. A local time that does
+// not exist (a spring-forward gap) or exists twice is refused: a window's
+// edge must be unambiguous.
+func parseWhen(s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, fmt.Errorf("required, e.g. 2026-11-28T21:00")
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		t, err := time.ParseInLocation(layout, s, loc)
+		if err != nil {
+			continue
+		}
+		wall := func(x time.Time) string { return x.In(loc).Format(layout) }
+		if wall(t) != s {
+			return time.Time{}, fmt.Errorf("%s does not exist in %s (the clocks skip it)", s, loc)
+		}
+		for _, d := range []time.Duration{-time.Hour, time.Hour} {
+			if wall(t.Add(d)) == s {
+				return time.Time{}, fmt.Errorf("%s happens twice in %s (the clocks go back); give it with an offset, e.g. %s", s, loc, t.Format(time.RFC3339))
+			}
+		}
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q: want 2026-11-28T21:00 or 2026-11-28T21:00:00+01:00", s)
+}
+
+// writeAtomic writes a file whole or not at all: a temporary file in the
+// same directory, synced, then renamed over the target.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			found = true
+		}
+	})
+	return found
+}

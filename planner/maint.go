@@ -1,0 +1,628 @@
+package planner
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"feedplan/inventory"
+	"feedplan/pdu"
+)
+
+// PlanRequest is what a maintenance plan is made from: the scenario (what
+// is de-energised during the window), the window, and a poll of the
+// site taken now for the pre-flight checks.
+type PlanRequest struct {
+	Scenario Scenario
+	Start    time.Time
+	End      time.Time
+	Loc      *time.Location // the zone the runbook is shown in
+
+	// Extra lists devices to shut down for the window although they keep
+	// power (the operator's choice).
+	Extra []string
+
+	// Readings is a poll of the site taken now. With SkipPreflight set
+	// the plan is made without one, and says that it was.
+	Readings      []pdu.Result
+	SkipPreflight bool
+
+	// MaxTestAge is how recent an ATS's passed switchover test must be
+	// (at the window's start) for the plan to rely on it; default 365 days.
+	MaxTestAge time.Duration
+	// ATSTests are newer switchover test results than the inventory's
+	// (from the monitor's store), by ATS name.
+	ATSTests map[string]inventory.ATSTest
+
+	Settings PlanSettings
+	SiteFile string
+	SiteSHA  string
+	Now      time.Time
+}
+
+// Defaults of PlanSettings.
+const (
+	DefaultStagger      = 30 * time.Second
+	DefaultShutdownWait = 5 * time.Minute
+	DefaultOffAmps      = 0.1
+	DefaultSettleAfter  = 30 * time.Minute
+	DefaultReleaseRate  = 600 // messages per minute
+	DefaultLifetime     = 5 * 24 * time.Hour
+	// preflightLead is how long before the window the pre-flight runs.
+	preflightLead = 30 * time.Minute
+)
+
+func (s *PlanSettings) defaults() {
+	if s.Stagger <= 0 {
+		s.Stagger = Duration(DefaultStagger)
+	}
+	if s.ShutdownWait <= 0 {
+		s.ShutdownWait = Duration(DefaultShutdownWait)
+	}
+	if s.OffAmps <= 0 {
+		s.OffAmps = DefaultOffAmps
+	}
+	if s.SettleAfter <= 0 {
+		s.SettleAfter = Duration(DefaultSettleAfter)
+	}
+	if s.ReleaseRate <= 0 {
+		s.ReleaseRate = DefaultReleaseRate
+	}
+}
+
+// NoGo reports whether the plan must not go ahead as it is: a pre-flight
+// check failed, or a service cannot keep its minimum.
+func (p *Plan) NoGo() bool {
+	for _, c := range p.Preflight.Checks {
+		if !c.OK {
+			return true
+		}
+	}
+	return len(p.Outages) > 0
+}
+
+// planner holds the work of one Plan call.
+type maint struct {
+	e    *Evaluator
+	g    *Graph
+	req  *PlanRequest
+	p    *Plan
+	s    *state  // the window: the scenario evaluated
+	res  *Result // and its report
+	down map[int]string
+	shed map[int]bool // devices that draw nothing during the window
+}
+
+// Plan makes the runbook for a maintenance window.
+func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
+	if req.Loc == nil {
+		req.Loc = time.UTC
+	}
+	if !req.End.After(req.Start) {
+		return nil, fmt.Errorf("the window ends (%s) before it starts (%s)", req.End.In(req.Loc).Format(time.DateTime), req.Start.In(req.Loc).Format(time.DateTime))
+	}
+	if len(req.Scenario.Cut) == 0 && len(req.Extra) == 0 {
+		return nil, errors.New("nothing to plan: say what is cut (--cut) or which devices to shut down (--shutdown)")
+	}
+	if req.MaxTestAge <= 0 {
+		req.MaxTestAge = 365 * 24 * time.Hour
+	}
+	if req.Now.IsZero() {
+		req.Now = time.Now()
+	}
+	req.Settings.defaults()
+	g := e.g
+	// The window as it will be: first, what the cut itself darkens (before
+	// anything trips); those devices, and the operator's, are shut down
+	// and draw nothing; then the scenario again, cascade and all, with
+	// that load gone. A controlled power-down can spare the surviving
+	// side a trip that the same devices left running would cause.
+	first := newState(g)
+	if err := e.failNodes(first, &req.Scenario); err != nil {
+		return nil, err
+	}
+	g.energize(first, &req.Scenario, e.l)
+	g.draw(first, e.l)
+	lw := e.l.Clone()
+	shed := map[int]bool{}
+	for di := range g.devices {
+		if e.base.running[di] && !first.running[di] {
+			shed[di] = true
+		}
+	}
+	var errs []error
+	for _, name := range req.Extra {
+		di, err := g.deviceIndex(name)
+		if err != nil {
+			if best := inventory.Closest(name, slices.Values(deviceNames(g))); best != "" {
+				err = fmt.Errorf("%w (did you mean %s?)", err, best)
+			}
+			errs = append(errs, fmt.Errorf("--shutdown: %w", err))
+			continue
+		}
+		shed[di] = true
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for di := range shed {
+		lw.devW[di] = 0
+	}
+	w := &Evaluator{g: g, l: lw, base: e.base, baseSteps: e.baseSteps}
+	s := newState(g)
+	if err := w.failNodes(s, &req.Scenario); err != nil {
+		return nil, err
+	}
+	steps := g.run(s, &req.Scenario, lw)
+	m := &maint{e: w, g: g, req: &req, s: s, res: w.report(s, &req.Scenario, steps), down: map[int]string{}, shed: shed}
+	m.p = &Plan{
+		Version: PlanVersion, Site: g.Site.Name, SiteFile: req.SiteFile, SiteSHA: req.SiteSHA,
+		Created: req.Now.UTC().Truncate(time.Second), Scenario: req.Scenario,
+		Window:  PlanWindow{Start: req.Start, End: req.End, TZ: req.Loc.String()},
+		Outages: []Outage{}, Warnings: []string{}, Jobs: []JobPlan{}, Queues: []QueuePlan{},
+		PowerDown: []PowerDown{}, Steps: []RunStep{}, Options: req.Settings,
+	}
+	if err := m.powerDown(); err != nil {
+		return nil, err
+	}
+	m.outages()
+	m.preflight()
+	if err := m.jobs(); err != nil {
+		return nil, err
+	}
+	m.runbook()
+	return m.p, nil
+}
+
+// powerDown picks the devices to shut down — every running device that
+// would lose power, and the operator's — and orders them in waves:
+// dependents before what they depend on.
+func (m *maint) powerDown() error {
+	g, b := m.g, m.e.base
+	for _, d := range m.res.Down {
+		di, _ := g.deviceIndex(d.Device)
+		m.down[di] = "would lose power: " + joinLosses(d.Reasons)
+	}
+	for _, name := range m.req.Extra {
+		di, _ := g.deviceIndex(name)
+		if !b.running[di] {
+			m.p.Warnings = append(m.p.Warnings, fmt.Sprintf("%s is already without power (not shut down by the plan)", name))
+			continue
+		}
+		if _, ok := m.down[di]; !ok {
+			m.down[di] = "chosen by the operator"
+		}
+	}
+	height := g.serviceHeights()
+	top := 0
+	for _, h := range height {
+		top = max(top, h)
+	}
+	// A device's height is its highest service's; a device that serves
+	// nothing the inventory names goes last: something unlisted may need it.
+	devHeight := func(di int) int {
+		if len(g.devSvc[di]) == 0 {
+			return top + 1
+		}
+		h := 0
+		for _, sv := range g.devSvc[di] {
+			h = max(h, height[sv])
+		}
+		return h
+	}
+	var heights []int
+	for di := range m.down {
+		heights = append(heights, devHeight(di))
+	}
+	slices.Sort(heights)
+	heights = slices.Compact(heights)
+	for di, why := range m.down {
+		d := g.devices[di].dev
+		pd := PowerDown{Device: d.Name, Wave: slices.Index(heights, devHeight(di)) + 1, Why: why, Services: d.Services, Shutdown: d.Shutdown, Outlets: []string{}}
+		for _, pl := range d.PSUs {
+			if !pl.Unplugged() {
+				pd.Outlets = append(pd.Outlets, pl.String())
+			}
+		}
+		m.p.PowerDown = append(m.p.PowerDown, pd)
+	}
+	slices.SortFunc(m.p.PowerDown, func(a, b PowerDown) int {
+		return cmp.Or(cmp.Compare(a.Wave, b.Wave), strings.Compare(a.Device, b.Device))
+	})
+	return nil
+}
+
+func deviceNames(g *Graph) []string {
+	names := make([]string, len(g.devices))
+	for i := range g.devices {
+		names[i] = g.devices[i].dev.Name
+	}
+	return names
+}
+
+// serviceHeights returns, per service, how many levels of services depend
+// on it: 0 for one nothing depends on. Shutting down by rising height
+// stops dependents before what they depend on; powering up by falling
+// height starts dependencies first. (The inventory refuses cycles.)
+func (g *Graph) serviceHeights() []int {
+	h := make([]int, len(g.services))
+	for changed := true; changed; {
+		changed = false
+		for si := range g.services {
+			for _, dep := range g.services[si].deps {
+				if h[dep] < h[si]+1 {
+					h[dep], changed = h[si]+1, true
+				}
+			}
+		}
+	}
+	return h
+}
+
+// outages names the services that cannot keep their minimum through the
+// window, with why.
+func (m *maint) outages() {
+	g := m.g
+	during := *m.s
+	during.running = slices.Clone(m.s.running)
+	for di := range m.down {
+		during.running[di] = false
+	}
+	for _, im := range g.serviceImpact(m.e.base, &during) {
+		switch im.Status {
+		case "below-min", "down", "impaired":
+		default:
+			continue
+		}
+		o := Outage{Service: im.Service, Status: im.Status, Running: im.After, Min: im.Min, Reason: im.Cause}
+		if o.Reason == "" {
+			si := slices.IndexFunc(g.services, func(s svcNode) bool { return s.svc.Name == im.Service })
+			var lost []string
+			for _, di := range g.services[si].members {
+				if why, ok := m.down[int(di)]; ok && m.e.base.running[di] {
+					lost = append(lost, g.devices[di].dev.Name+" ("+strings.TrimPrefix(why, "would lose power: ")+")")
+				}
+			}
+			o.Reason = fmt.Sprintf("%d of %d members run during the window, %d needed; shut down: %s", im.After, im.Members, im.Min, strings.Join(lost, "; "))
+		}
+		m.p.Outages = append(m.p.Outages, o)
+	}
+}
+
+// preflight checks what must hold before anything is touched. The load
+// and ATS-test checks need no readings; the others read the poll.
+func (m *maint) preflight() {
+	pf := &m.p.Preflight
+	pf.Checks = []Check{}
+	pf.Skipped = m.req.SkipPreflight
+	m.loadChecks()
+	m.atsChecks()
+	if !pf.Skipped {
+		pf.Polled = m.req.Now.UTC().Truncate(time.Second).Format(time.RFC3339)
+		m.survivorChecks()
+	}
+	pf.Go = !pf.Skipped
+	for _, c := range pf.Checks {
+		if !c.OK {
+			pf.Go = false
+		}
+	}
+}
+
+// loadChecks: the surviving side stays below 80 % of every rating, and
+// nothing trips.
+func (m *maint) loadChecks() {
+	pf := &m.p.Preflight
+	n := 0
+	for _, st := range m.res.Cascade {
+		for _, t := range st.Tripped {
+			fix := "shut down load behind it for the window"
+			if st.N == 1 {
+				fix = m.shedFix(t.Element)
+			}
+			pf.Checks = append(pf.Checks, Check{Name: "surviving-load", Object: t.Element.String(), Detail: fmt.Sprintf("would trip: %.1f A > %g A (cascade step %d)", t.Amps, t.Rating, st.N), Fix: fix})
+			n++
+		}
+	}
+	for _, el := range m.res.Elements {
+		if el.Status != "warn" {
+			continue
+		}
+		pf.Checks = append(pf.Checks, Check{Name: "surviving-load", Object: el.Element.String(), Detail: fmt.Sprintf("would carry %.1f A of %g A (%.0f %%), above the 80 %% continuous-load limit", el.After, el.Rating, 100*el.Share()),
+			Fix: m.shedFix(el.Element)})
+		n++
+	}
+	if n == 0 {
+		worst := "nothing on the surviving side changes load"
+		for _, el := range m.res.Elements {
+			if el.Status == "ok" && el.After > el.Before {
+				worst = fmt.Sprintf("the most loaded is %s at %.1f A of %g A (%.0f %%)", el.Element, el.After, el.Rating, 100*el.Share())
+				break
+			}
+		}
+		src := "nameplate × utilisation"
+		if m.e.l.Measured > 0 {
+			src = fmt.Sprintf("measured loads of %d devices", m.e.l.Measured)
+		}
+		pf.Checks = append(pf.Checks, Check{Name: "surviving-load", Object: "surviving side", OK: true, Detail: "every rating stays below 80 % (" + src + "); " + worst})
+	}
+}
+
+// testOf returns the newest switchover test of an ATS.
+func (m *maint) testOf(a *inventory.ATS) *inventory.ATSTest {
+	t := a.Test
+	if nt, ok := m.req.ATSTests[a.Name]; ok && (t == nil || nt.Date >= t.Date) {
+		t = &nt
+	}
+	return t
+}
+
+// atsChecks: each ATS relied on passed a recent switchover test and, now,
+// runs on a healthy input with its other input healthy too.
+func (m *maint) atsChecks() {
+	pf := &m.p.Preflight
+	atsRead := map[string]*pdu.Result{}
+	for i := range m.req.Readings {
+		r := &m.req.Readings[i]
+		atsRead[r.Target.Name] = r
+	}
+	for _, t := range m.res.Transfers {
+		if !t.Relied {
+			continue
+		}
+		a := m.g.Site.ATSUnit(t.ATS)
+		obj := "ats:" + a.Name
+		test := m.testOf(a)
+		c := Check{Name: "ats-tested", Object: obj, Fix: fmt.Sprintf("run 'feedplan ats-test SITE %s --execute' before the window, or shut down what it feeds", a.Name)}
+		switch date, err := time.Parse(time.DateOnly, dateOf(test)); {
+		case test == nil:
+			c.Detail = "never tested, and the window relies on it transferring to " + t.To
+		case !test.Passed():
+			c.Detail = fmt.Sprintf("last switchover test %s on %s; the window relies on it transferring to %s", test.Result, test.Date, t.To)
+		case err == nil && m.req.Start.Sub(date) > m.req.MaxTestAge:
+			c.Detail = fmt.Sprintf("last passed test %s is older than %d days at the window's start", test.Date, int(m.req.MaxTestAge.Hours()/24))
+		default:
+			c.OK, c.Fix = true, ""
+			c.Detail = fmt.Sprintf("passed %s; transfers %s → %s", test.Date, t.From, t.To)
+		}
+		pf.Checks = append(pf.Checks, c)
+		if m.req.SkipPreflight {
+			continue
+		}
+		h := Check{Name: "ats-healthy", Object: obj}
+		r := atsRead[a.Name]
+		switch {
+		case r == nil || r.Err != nil || r.Reading == nil || r.Reading.ATS == nil:
+			h.Detail = "did not answer the poll: its inputs cannot be confirmed"
+			if r != nil && r.Err != nil {
+				h.Detail = "did not answer the poll (" + r.Err.Error() + "): its inputs cannot be confirmed"
+			}
+			h.Fix = "check its network card and SNMP settings, then plan again"
+		default:
+			h.OK, h.Detail, h.Fix = atsHealthy(a, r.Reading.ATS, t.To)
+		}
+		pf.Checks = append(pf.Checks, h)
+	}
+}
+
+func dateOf(t *inventory.ATSTest) string {
+	if t == nil {
+		return ""
+	}
+	return t.Date
+}
+
+// atsHealthy judges an ATS's reading: on a healthy input, the input it
+// must transfer to healthy too, no over-current.
+func atsHealthy(a *inventory.ATS, r *pdu.ATS, to string) (ok bool, detail, fix string) {
+	other := slices.Index(a.Inputs, to)
+	var bad []string
+	if r.Selected >= 0 && r.Selected < 2 && r.InputOK[r.Selected] != nil && !*r.InputOK[r.Selected] {
+		bad = append(bad, "the input it runs on ("+a.Inputs[r.Selected]+") reports a fault")
+	}
+	if other >= 0 && r.InputOK[other] != nil && !*r.InputOK[other] {
+		bad = append(bad, "the input it must transfer to ("+to+") reports a fault")
+	}
+	if other >= 0 && r.Selected == other {
+		bad = append(bad, "it already runs on "+to+", the input the window leaves it")
+	}
+	if r.OverCurrent != nil && *r.OverCurrent {
+		bad = append(bad, "it reports over-current")
+	}
+	if r.SwitchOK != nil && !*r.SwitchOK {
+		bad = append(bad, "it reports its switch faulty")
+	}
+	if len(bad) > 0 {
+		return false, strings.Join(bad, "; "), "fix the input or the ATS before the window, or shut down what it feeds"
+	}
+	on := "input " + strconv.Itoa(r.Selected+1)
+	if r.Selected >= 0 && r.Selected < 2 {
+		on = a.Inputs[r.Selected]
+	}
+	return true, fmt.Sprintf("on %s, both inputs healthy, no over-current", on), ""
+}
+
+// survivorChecks: every device that keeps running through the window on
+// fewer supplies draws current on those supplies right now. A dead supply
+// is found tonight, not during the cut.
+func (m *maint) survivorChecks() {
+	g, s, b := m.g, m.s, m.e.base
+	pf := &m.p.Preflight
+	read := map[string]*pdu.Result{}
+	for i := range m.req.Readings {
+		r := &m.req.Readings[i]
+		read[r.Target.Name] = r
+	}
+	outletOf := func(r *pdu.Reading, n int) *pdu.Outlet {
+		for i := range r.Outlets {
+			if r.Outlets[i].Number == n {
+				return &r.Outlets[i]
+			}
+		}
+		return nil
+	}
+	confirmed, unmetered := 0, 0
+	silentPDU := map[string]bool{}
+	for di := range g.devices {
+		d := &g.devices[di]
+		if _, off := m.down[di]; off || !s.running[di] || !b.running[di] || s.nlive[di] >= b.nlive[di] {
+			continue // shut down, or not touched by the window
+		}
+		var bad []string
+		metered := true
+		for k, pl := range d.dev.PSUs {
+			o := g.psuOut[d.psu0+int32(k)]
+			if o < 0 || !s.live[o] {
+				continue // not a surviving supply
+			}
+			r := read[pl.PDU]
+			switch {
+			case r == nil || r.Err != nil || r.Reading == nil:
+				if !silentPDU[pl.PDU] {
+					silentPDU[pl.PDU] = true
+					pf.Checks = append(pf.Checks, Check{Name: "survivor-draws", Object: "pdu:" + pl.PDU, Detail: "did not answer the poll: the supplies on it cannot be confirmed",
+						Fix: "check the PDU's network card and SNMP settings, then plan again"})
+				}
+				metered = false
+				continue
+			}
+			out := outletOf(r.Reading, pl.Outlet)
+			switch {
+			case out != nil && out.On != nil && !*out.On:
+				bad = append(bad, fmt.Sprintf("psu%d on %s: the outlet is switched off", k+1, pl))
+			case out != nil && out.Amps != nil && *out.Amps < silentAmps:
+				bad = append(bad, fmt.Sprintf("psu%d on %s draws %.2f A while its device runs", k+1, pl, *out.Amps))
+			case out == nil || out.Amps == nil:
+				metered = false
+			}
+		}
+		switch {
+		case len(bad) > 0:
+			pf.Checks = append(pf.Checks, Check{Name: "survivor-draws", Object: d.dev.Name, Detail: strings.Join(bad, "; ") + ": it would go dark at the cut",
+				Fix: "reseat or replace the supply (or switch the outlet on) and plan again, or shut the device down for the window (--shutdown " + d.dev.Name + ")"})
+		case metered:
+			confirmed++
+		default:
+			unmetered++
+		}
+	}
+	detail := fmt.Sprintf("%d devices that keep running on fewer supplies draw current on them now", confirmed)
+	if unmetered > 0 {
+		detail += fmt.Sprintf("; %d more sit on outlets the PDU does not meter (outlets on, not confirmed by current)", unmetered)
+	}
+	pf.Checks = append(pf.Checks, Check{Name: "survivor-draws", Object: "surviving supplies", OK: true, Detail: detail})
+}
+
+// jobs finds the scheduled jobs that would run on an affected device or
+// service during the window.
+func (m *maint) jobs() error { return nil }
+
+// parseLifetime parses an MTA queue lifetime: "5d", "12h", "90m", or a Go
+// duration; empty is Postfix's default, 5 days.
+func parseLifetime(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultLifetime, nil
+	}
+	unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
+	if u, ok := unit[s[len(s)-1]]; ok {
+		if n, err := strconv.ParseFloat(s[:len(s)-1], 64); err == nil && n > 0 && !math.IsInf(n, 0) {
+			return time.Duration(n * float64(u)), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("queue lifetime %q: want a duration such as 5d or 12h", s)
+}
+
+// shedFix proposes devices to shut down for the window so that element el
+// stays below 80 % of its rating: the largest draws behind it first,
+// among devices whose services keep their minimum without them.
+func (m *maint) shedFix(el Element) string {
+	g, b := m.g, m.e.base
+	i, err := g.Lookup(el)
+	if err != nil {
+		return "shut down load behind it for the window (--shutdown DEVICE)"
+	}
+	// Its load before anything trips, with the planned power-down.
+	s := newState(g)
+	_ = m.e.failNodes(s, &m.req.Scenario)
+	g.energize(s, &m.req.Scenario, m.e.l)
+	g.draw(s, m.e.l)
+	under := func(o int32) bool {
+		for f := o; f >= 0; f = g.feeder(s, f) {
+			if f == i {
+				return true
+			}
+		}
+		return false
+	}
+	type cand struct {
+		di   int
+		amps float64
+	}
+	var cands []cand
+	for di := range g.devices {
+		d := &g.devices[di]
+		if m.shed[di] || !s.running[di] {
+			continue
+		}
+		a := 0.0
+		for p := d.psu0; p < d.psu0+d.npsu; p++ {
+			if o := g.psuOut[p]; o >= 0 && under(o) {
+				a += s.psuAmps[p]
+			}
+		}
+		if a > 0 {
+			cands = append(cands, cand{di, a})
+		}
+	}
+	slices.SortFunc(cands, func(x, y cand) int {
+		return cmp.Or(cmp.Compare(y.amps, x.amps), strings.Compare(g.devices[x.di].dev.Name, g.devices[y.di].dev.Name))
+	})
+	// Members each service can spare during the window.
+	spare := make([]int, len(g.services))
+	for si := range g.services {
+		sv := &g.services[si]
+		run := 0
+		for _, di := range sv.members {
+			if b.running[di] && s.running[di] && !m.shed[int(di)] {
+				run++
+			}
+		}
+		spare[si] = run - sv.min
+	}
+	load, target := maxPhase(&s.load[i]), WarnShare*g.rating[i]
+	var picked []string
+	for _, c := range cands {
+		if load <= target {
+			break
+		}
+		ok := true
+		for _, si := range g.devSvc[c.di] {
+			ok = ok && spare[si] > 0
+		}
+		if !ok {
+			continue
+		}
+		for _, si := range g.devSvc[c.di] {
+			spare[si]--
+		}
+		load -= c.amps
+		picked = append(picked, fmt.Sprintf("--shutdown %s (%.1f A)", g.devices[c.di].dev.Name, c.amps))
+	}
+	switch {
+	case len(picked) == 0:
+		return "no device behind it can be spared without a service falling below its minimum: lower the load another way, or accept the outage"
+	case load > target:
+		return fmt.Sprintf("even shutting down every device the services can spare (%s) leaves %.1f A of %g A: lower the load another way", strings.Join(picked, " "), load, g.rating[i])
+	}
+	return fmt.Sprintf("shut down for the window: %s, which brings it to %.1f A of %g A (%.0f %%); or move the window to when the load is lower",
+		strings.Join(picked, " "), load, g.rating[i], 100*load/g.rating[i])
+}
