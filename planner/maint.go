@@ -26,6 +26,9 @@ type PlanRequest struct {
 	// Extra lists devices to shut down for the window although they keep
 	// power (the operator's choice).
 	Extra []string
+	// AcceptOutages lists services whose outage the operator accepts: they
+	// are still listed, but do not make the plan a no-go.
+	AcceptOutages []string
 
 	// Readings is a poll of the site taken now. With SkipPreflight set
 	// the plan is made without one, and says that it was.
@@ -83,7 +86,12 @@ func (p *Plan) NoGo() bool {
 			return true
 		}
 	}
-	return len(p.Outages) > 0
+	for _, o := range p.Outages {
+		if !o.Accepted {
+			return true
+		}
+	}
+	return false
 }
 
 // planner holds the work of one Plan call.
@@ -164,13 +172,18 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 		Version: PlanVersion, Site: g.Site.Name, SiteFile: req.SiteFile, SiteSHA: req.SiteSHA,
 		Created: req.Now.UTC().Truncate(time.Second), Scenario: req.Scenario,
 		Window:  PlanWindow{Start: req.Start, End: req.End, TZ: req.Loc.String()},
-		Outages: []Outage{}, Warnings: []string{}, Jobs: []JobPlan{}, Queues: []QueuePlan{},
+		Outages: []Outage{}, AtRisk: []AtRisk{}, Warnings: []string{}, Jobs: []JobDeferral{}, Queues: []QueuePlan{},
 		PowerDown: []PowerDown{}, Steps: []RunStep{}, Options: req.Settings,
 	}
 	if err := m.powerDown(); err != nil {
 		return nil, err
 	}
-	m.outages()
+	if err := m.outages(); err != nil {
+		return nil, err
+	}
+	for _, r := range m.res.Redundancy {
+		m.p.AtRisk = append(m.p.AtRisk, AtRisk{Device: r.Device, Live: r.Live, Min: r.Min, Lost: joinLosses(r.Lost)})
+	}
 	m.preflight()
 	if err := m.jobs(); err != nil {
 		return nil, err
@@ -266,20 +279,24 @@ func (g *Graph) serviceHeights() []int {
 
 // outages names the services that cannot keep their minimum through the
 // window, with why.
-func (m *maint) outages() {
+func (m *maint) outages() error {
 	g := m.g
-	during := *m.s
-	during.running = slices.Clone(m.s.running)
-	for di := range m.down {
-		during.running[di] = false
+	var errs []error
+	for _, name := range m.req.AcceptOutages {
+		if g.Site.Service(name) == nil {
+			errs = append(errs, fmt.Errorf("--accept-outage: service %q is not in site %q", name, g.Site.Name))
+		}
 	}
-	for _, im := range g.serviceImpact(m.e.base, &during) {
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, im := range g.serviceImpact(m.e.base, m.during()) {
 		switch im.Status {
 		case "below-min", "down", "impaired":
 		default:
 			continue
 		}
-		o := Outage{Service: im.Service, Status: im.Status, Running: im.After, Min: im.Min, Reason: im.Cause}
+		o := Outage{Service: im.Service, Status: im.Status, Running: im.After, Min: im.Min, Reason: im.Cause, Accepted: slices.Contains(m.req.AcceptOutages, im.Service)}
 		if o.Reason == "" {
 			si := slices.IndexFunc(g.services, func(s svcNode) bool { return s.svc.Name == im.Service })
 			var lost []string
@@ -292,6 +309,7 @@ func (m *maint) outages() {
 		}
 		m.p.Outages = append(m.p.Outages, o)
 	}
+	return nil
 }
 
 // preflight checks what must hold before anything is touched. The load
@@ -519,8 +537,88 @@ func (m *maint) survivorChecks() {
 }
 
 // jobs finds the scheduled jobs that would run on an affected device or
-// service during the window.
-func (m *maint) jobs() error { return nil }
+// service during the window. Affected are the devices shut down, the
+// services not at full strength, and the devices of services that depend
+// on those (a newsletter run while its mail relays are halved is the
+// evening's mailing sent late, or bounced).
+func (m *maint) jobs() error {
+	g := m.g
+	aff := Affected{Devices: map[string]string{}, Services: map[string]string{}}
+	for di, why := range m.down {
+		aff.Devices[g.devices[di].dev.Name] = "shut down for the window (" + strings.TrimPrefix(why, "would lose power: ") + ")"
+	}
+	// A service with no member to spare makes the services that depend on
+	// it, at any depth, affected too; root says which one.
+	root := map[int32]string{}
+	for _, im := range g.serviceImpact(m.e.base, m.during()) {
+		if im.Status == "ok" {
+			continue
+		}
+		st := fmt.Sprintf("%s (%d of %d running, min %d)", im.Status, im.After, im.Members, im.Min)
+		if im.Cause != "" {
+			st = im.Status + " (" + im.Cause + ")"
+		}
+		aff.Services[im.Service] = st
+		if im.After <= im.Min {
+			si := int32(slices.IndexFunc(g.services, func(s svcNode) bool { return s.svc.Name == im.Service }))
+			root[si] = im.Service + ", " + st
+		}
+	}
+	dependsOn := map[int32]string{}
+	for changed := true; changed; {
+		changed = false
+		for si := range g.services {
+			if _, ok := dependsOn[int32(si)]; ok {
+				continue
+			}
+			for _, dep := range g.services[si].deps {
+				why, ok := root[dep]
+				if !ok {
+					why, ok = dependsOn[dep]
+				}
+				if ok {
+					dependsOn[int32(si)], changed = why, true
+					break
+				}
+			}
+		}
+	}
+	for di := range g.devices {
+		d := g.devices[di].dev
+		if _, ok := aff.Devices[d.Name]; ok {
+			continue
+		}
+		for _, si := range g.devSvc[di] {
+			if why, ok := dependsOn[si]; ok {
+				aff.Devices[d.Name] = "running " + g.services[si].svc.Name + ", which depends on " + why
+				break
+			}
+		}
+	}
+	jobs, err := DeferJobs(g.Site, Window{Start: m.req.Start, End: m.req.End, Loc: m.req.Loc}, aff, DeferOptions{Settle: time.Duration(m.req.Settings.SettleAfter)})
+	if err != nil {
+		return err
+	}
+	m.p.Jobs = append(m.p.Jobs, jobs...)
+	for _, j := range jobs {
+		if j.Conflict {
+			m.p.Preflight.Checks = append(m.p.Preflight.Checks, Check{Name: "job-conflict", Object: "job:" + j.Job, Detail: j.Line(m.req.Loc) + "; " + j.Reason,
+				Fix: "run it before the window, or move the window; it is marked not deferrable in the inventory"})
+			m.p.Preflight.Go = false
+		}
+	}
+	return nil
+}
+
+// during is the window's state with the operator's devices stopped too.
+func (m *maint) during() *state {
+	d := *m.s
+	d.running = slices.Clone(m.s.running)
+	for di := range m.down {
+		d.running[di] = false
+	}
+	return &d
+}
 
 // parseLifetime parses an MTA queue lifetime: "5d", "12h", "90m", or a Go
 // duration; empty is Postfix's default, 5 days.

@@ -14,21 +14,22 @@ const PlanVersion = 1
 // Each step says when it is planned, whether 'feedplan plan run' can do
 // it itself (Auto) or stops for a person, and what it touches.
 type Plan struct {
-	Version   int          `json:"version"`
-	Site      string       `json:"site"`
-	SiteFile  string       `json:"site_file"`   // the inventory the plan was made from, as given
-	SiteSHA   string       `json:"site_sha256"` // its digest: 'plan run' refuses a changed inventory
-	Created   time.Time    `json:"created"`
-	Window    PlanWindow   `json:"window"`
-	Scenario  Scenario     `json:"scenario"`
-	Preflight Preflight    `json:"preflight"`
-	Outages   []Outage     `json:"outages"`  // services that cannot keep their minimum
-	Warnings  []string     `json:"warnings"` // for the sign-off: risks that are not no-gos
-	Jobs      []JobPlan    `json:"jobs"`     // scheduled jobs deferred out of the window
-	Queues    []QueuePlan  `json:"mail_queues"`
-	PowerDown []PowerDown  `json:"power_down"` // the devices shut down, wave by wave
-	Steps     []RunStep    `json:"steps"`
-	Options   PlanSettings `json:"settings"`
+	Version   int           `json:"version"`
+	Site      string        `json:"site"`
+	SiteFile  string        `json:"site_file"`   // the inventory the plan was made from, as given
+	SiteSHA   string        `json:"site_sha256"` // its digest: 'plan run' refuses a changed inventory
+	Created   time.Time     `json:"created"`
+	Window    PlanWindow    `json:"window"`
+	Scenario  Scenario      `json:"scenario"`
+	Preflight Preflight     `json:"preflight"`
+	Outages   []Outage      `json:"outages"`  // services that cannot keep their minimum
+	AtRisk    []AtRisk      `json:"at_risk"`  // devices that run on their last supplies through the window
+	Warnings  []string      `json:"warnings"` // for the sign-off: risks that are not no-gos
+	Jobs      []JobDeferral `json:"jobs"`     // scheduled jobs deferred out of the window
+	Queues    []QueuePlan   `json:"mail_queues"`
+	PowerDown []PowerDown   `json:"power_down"` // the devices shut down, wave by wave
+	Steps     []RunStep     `json:"steps"`
+	Options   PlanSettings  `json:"settings"`
 }
 
 // PlanWindow is when the work happens, with the zone the runbook is shown in.
@@ -85,23 +86,18 @@ type Outage struct {
 	Running int    `json:"running_during"`
 	Min     int    `json:"min"`
 	Reason  string `json:"reason"`
+	// Accepted: the operator accepted the outage (--accept-outage); it is
+	// listed, and no longer makes the plan a no-go.
+	Accepted bool `json:"accepted,omitempty"`
 }
 
-// JobPlan is a scheduled job that would run during the window on an
-// affected device or service.
-type JobPlan struct {
-	Job      string      `json:"job"`
-	On       string      `json:"on"` // "device news-1" or "service db"
-	Why      string      `json:"why"`
-	Cron     string      `json:"cron"`
-	TZ       string      `json:"tz"`
-	Runs     []time.Time `json:"runs"`               // the runs that fall in the window (the first ones, when many)
-	NRuns    int         `json:"n_runs"`             // how many in all
-	RunAt    *time.Time  `json:"run_at,omitempty"`   // the one catch-up run after the window; nil for a conflict
-	NextRun  *time.Time  `json:"next_run,omitempty"` // its next regular run after the window
-	Conflict bool        `json:"conflict"`           // it may not be deferred
-	Note     string      `json:"note,omitempty"`     // DST gaps, coalesced runs, what to do about a conflict
-	Command  string      `json:"command,omitempty"`
+// AtRisk is a device that keeps running through the window with no
+// supply to spare: one more failure takes it down.
+type AtRisk struct {
+	Device string `json:"device"`
+	Live   int    `json:"live_psus"`
+	Min    int    `json:"min_psus"`
+	Lost   string `json:"lost"` // its dark supplies and why
 }
 
 // QueuePlan is a mail queue held across the window.

@@ -231,6 +231,19 @@ func TestPlanOutage(t *testing.T) {
 	if !p.NoGo() {
 		t.Error("a plan with a service below its minimum is a go")
 	}
+	// Accepting the outages keeps them listed and makes them no no-go.
+	p = planFor(t, ev, "2026-11-27T20:30", "2026-11-27T23:59", []string{"source:A"}, func(r *planner.PlanRequest) {
+		r.Extra = []string{"db-1", "db-2", "st-1", "shelf-1", "es-1"}
+		r.AcceptOutages = []string{"db", "app", "web", "lb", "newsletter"}
+	})
+	for _, o := range p.Outages {
+		if !o.Accepted {
+			t.Errorf("outage %s not accepted", o.Service)
+		}
+	}
+	if len(p.Outages) < 4 || p.NoGo() {
+		t.Errorf("accepted outages: %d listed, no-go %v; want them listed and a go", len(p.Outages), p.NoGo())
+	}
 }
 
 // readingsOf fakes a poll of the example site: every outlet of every PDU

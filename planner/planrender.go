@@ -76,7 +76,9 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 			}
 		}
 		for _, o := range p.Outages {
-			why = append(why, "service "+o.Service+" "+o.Status)
+			if !o.Accepted {
+				why = append(why, "service "+o.Service+" "+o.Status)
+			}
 		}
 		d.line("NO-GO: " + strings.Join(why, "; ") + ". Fix these (see below) and plan again.")
 	case p.Preflight.Skipped:
@@ -91,7 +93,20 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 		d.heading("Service outages")
 		rows := [][]string{{"service", "status", "running", "min", "why"}}
 		for _, o := range p.Outages {
-			rows = append(rows, []string{o.Service, o.Status, fmt.Sprint(o.Running), fmt.Sprint(o.Min), o.Reason})
+			st := o.Status
+			if o.Accepted {
+				st += " (accepted)"
+			}
+			rows = append(rows, []string{o.Service, st, fmt.Sprint(o.Running), fmt.Sprint(o.Min), o.Reason})
+		}
+		d.table(rows)
+	}
+	if len(p.AtRisk) > 0 {
+		d.heading("On their last supply")
+		d.line(fmt.Sprintf("%d devices run through the window with no supply to spare: one more failure takes them down.", len(p.AtRisk)))
+		rows := [][]string{{"device", "live", "min", "dark supplies"}}
+		for _, r := range p.AtRisk {
+			rows = append(rows, []string{r.Device, fmt.Sprint(r.Live), fmt.Sprint(r.Min), r.Lost})
 		}
 		d.table(rows)
 	}
@@ -125,22 +140,12 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 
 	if len(p.Jobs) > 0 {
 		d.heading("Scheduled jobs")
-		rows := [][]string{{"job", "on", "would run", "moved to", "note"}}
 		for _, j := range p.Jobs {
-			runs := ""
-			if len(j.Runs) > 0 {
-				runs = at(j.Runs[0])
-				if j.NRuns > 1 {
-					runs += fmt.Sprintf(" (+%d more)", j.NRuns-1)
-				}
-			}
-			to := "NOT DEFERRABLE"
-			if j.RunAt != nil {
-				to = at(*j.RunAt)
-			}
-			rows = append(rows, []string{j.Job, j.On, runs, to, j.Note})
+			d.item(j.Line(loc) + ". Why: " + j.Reason + notesOf(j.Notes))
 		}
-		d.table(rows)
+		if d.md {
+			d.printf("\n")
+		}
 	}
 	if len(p.Queues) > 0 {
 		d.heading("Mail queues")
@@ -178,6 +183,13 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 		}
 	}
 	d.printf("\n  Run it: feedplan plan run PLAN.json (dry-run), then --execute. Save the plan with -o json.\n")
+}
+
+func notesOf(notes []string) string {
+	if len(notes) == 0 {
+		return ""
+	}
+	return ". " + strings.Join(notes, "; ")
 }
 
 func detailNote(st RunStep) string {

@@ -39,9 +39,9 @@ func (m *maint) runbook() {
 		if j.Conflict {
 			continue
 		}
-		add(RunStep{ID: "defer/" + j.Job, Phase: PhasePreflight, At: start.Add(-deferLead), Kind: StepDeferJob, Job: j.Job,
-			Title:  fmt.Sprintf("Pause job %s (%s): it would run %s", j.Job, j.On, m.when(j.Runs[0])),
-			Detail: j.Why})
+		add(RunStep{ID: "defer/" + j.Job, Phase: PhasePreflight, At: earliest(start, j.Runs[0].At).Add(-deferLead), Kind: StepDeferJob, Job: j.Job,
+			Title:  "Pause job " + j.Line(req.Loc),
+			Detail: j.Reason})
 	}
 
 	// Holds, then the power-down in waves.
@@ -177,12 +177,21 @@ func (m *maint) runbook() {
 		m.queueEstimate(q, at.Sub(holdAt))
 	}
 	for _, j := range p.Jobs {
-		if j.Conflict || j.RunAt == nil {
+		if j.Conflict {
 			continue
 		}
-		add(RunStep{ID: "run-job/" + j.Job, Phase: PhaseRelease, At: *j.RunAt, Kind: StepRunJob, Job: j.Job,
-			Title:  fmt.Sprintf("Resume job %s (%s); run it once now: %s", j.Job, j.On, j.Note),
-			Detail: j.Command})
+		st := RunStep{ID: "run-job/" + j.Job, Phase: PhaseRelease, Kind: StepRunJob, Job: j.Job, Detail: j.Command}
+		switch {
+		case j.CatchUp != nil:
+			st.At = j.CatchUp.At
+			st.Title = fmt.Sprintf("Resume job %s and run it once now (it missed %d run(s) in the window)", j.Job, j.RunCount)
+		case j.NextRun != nil:
+			st.At = j.NextRun.At.Add(-deferLead)
+			st.Title = fmt.Sprintf("Resume job %s: its next regular run, %s, stands for the missed ones", j.Job, m.when(j.NextRun.At))
+		default:
+			continue
+		}
+		add(st)
 	}
 	post := lastUp.Add(postLag)
 	add(RunStep{ID: "post-check", Phase: PhasePost, At: post, Kind: StepPostCheck, Auto: true, PDUs: darkPDUs, Outlets: m.touchedOutlets(),
@@ -300,4 +309,11 @@ func shortDur(d time.Duration) string {
 		return fmt.Sprintf("%dd%s", days, s)
 	}
 	return s
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

@@ -29,6 +29,8 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("plan", "SITE.yaml --cut KIND:NAME --start TIME --end TIME [--tz ZONE] [flags]\n       feedplan plan run PLAN.json [flags]", planExamples, stderr)
 	var cuts, extra listFlag
 	fs.Var(&cuts, "cut", "an element de-energised for the window: source:A, panel:PA-1, circuit:B-04, ats:NAME, pdu:NAME (repeatable)")
+	var accept listFlag
+	fs.Var(&accept, "accept-outage", "a service whose outage during the window is accepted: listed, but not a no-go (repeatable)")
 	fs.Var(&extra, "shutdown", "a device to shut down for the window although it keeps power (repeatable)")
 	startS := fs.String("start", "", "when the work starts: 2026-11-28T21:00 in --tz, or RFC 3339 with an offset")
 	endS := fs.String("end", "", "when power must be back: same forms as --start")
@@ -110,7 +112,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sc.Cut = append(sc.Cut, e)
 	}
 	req := planner.PlanRequest{
-		Scenario: sc, Start: start, End: end, Loc: loc, Extra: extra, SkipPreflight: *skip, MaxTestAge: *testAge,
+		Scenario: sc, Start: start, End: end, Loc: loc, Extra: extra, AcceptOutages: accept, SkipPreflight: *skip, MaxTestAge: *testAge,
 		SiteFile: pos[0], SiteSHA: hex.EncodeToString(sum[:]), Now: time.Now(),
 		Settings: planner.PlanSettings{Stagger: planner.Duration(*stagger), ShutdownWait: planner.Duration(*wait), SwitchOutlets: *switchOutlets,
 			ReleaseRate: *releaseRate, SettleAfter: planner.Duration(*settle)},
