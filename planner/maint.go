@@ -486,10 +486,26 @@ func (m *maint) survivorChecks() {
 	}
 	confirmed, unmetered := 0, 0
 	silentPDU := map[string]bool{}
+	chosen := map[string]bool{}
+	for _, name := range m.req.Extra {
+		chosen[name] = true
+	}
 	for di := range g.devices {
 		d := &g.devices[di]
-		if _, off := m.down[di]; off || !s.running[di] || !b.running[di] || s.nlive[di] >= b.nlive[di] {
-			continue // shut down, or not touched by the window
+		if !b.running[di] || chosen[d.dev.Name] {
+			continue
+		}
+		// Only devices that lose an outlet in the window depend on the
+		// others; a device about to lose its last one (a dead partner) is
+		// exactly what this check is for.
+		touched := false
+		for p := d.psu0; p < d.psu0+d.npsu; p++ {
+			if o := g.psuOut[p]; o >= 0 && b.live[o] && !s.live[o] {
+				touched = true
+			}
+		}
+		if !touched {
+			continue
 		}
 		var bad []string
 		metered := true
