@@ -28,6 +28,13 @@ type Entry struct {
 	Outcome  string    `json:"outcome"`           // ok, error, passed, failed, refused
 	Detail   string    `json:"detail,omitempty"`  // what happened, for people
 	TookMS   float64   `json:"took_ms,omitempty"` // transferred, back: time to transfer
+
+	// 'feedplan plan run' (Action "plan-run") fills these too.
+	Plan   string `json:"plan,omitempty"`    // the plan file
+	StepID string `json:"step_id,omitempty"` // the runbook step: "outlet-off/web-3"
+	Device string `json:"device,omitempty"`  // the device the step is about
+	Outlet string `json:"outlet,omitempty"`  // "pdu:outlet" switched or refused
+	Target string `json:"target,omitempty"`  // what was acted on: a command, a URL (credentials hidden), an SNMP agent, a queue
 }
 
 // AuditLog appends entries to a JSON-lines file, one line each, and
