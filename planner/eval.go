@@ -83,6 +83,15 @@ type state struct {
 	running []bool
 	nlive   []int32 // per device: live supplies
 	overDsc []bool  // scratch: has an overloaded descendant
+
+	// Scratch of the report, kept with the pooled state so that a what-if
+	// on a large site does not allocate it anew.
+	rows   []loadRow
+	memo   []string // per node: why it is dark (reasons.chain); "" unknown
+	used   []int32  // the nodes memo holds, to clear them after
+	shares []float64
+	keys   []uint64
+	order  []int32
 }
 
 func newState(g *Graph) *state {

@@ -300,7 +300,17 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 		r.AlreadyDown = make([]DeviceDown, 0, nAlready)
 	}
 	arena := make([]SupplyLoss, 0, nLoss)
-	now := &reasons{g: g, s: s, l: e.l, sc: sc, memo: map[int32]string{}, arena: arena}
+	if s.memo == nil {
+		s.memo = make([]string, g.n)
+	}
+	now := &reasons{g: g, s: s, l: e.l, sc: sc, memo: map[int32]string{}, slot: s.memo, arena: arena}
+	defer func() {
+		for _, i := range now.used {
+			s.memo[i] = ""
+		}
+		s.used = now.used[:0]
+	}()
+	now.used = s.used[:0]
 	before := &reasons{g: g, s: b, l: e.l, sc: &Scenario{}, memo: map[int32]string{}}
 	for di := range g.devices {
 		d := &g.devices[di]
@@ -368,7 +378,8 @@ type loadRow struct {
 // s, or that is above 80 % of its rating or tripped after, most loaded
 // first.
 func (g *Graph) elementLoads(b, s *state) []ElementLoad {
-	var rows []loadRow
+	rows := s.rows[:0]
+	defer func() { s.rows = rows[:0] }()
 	for i := int32(0); i < int32(g.n); i++ {
 		if g.rating[i] == 0 || g.kind[i] == Outlet {
 			continue
@@ -394,19 +405,21 @@ func (g *Graph) elementLoads(b, s *state) []ElementLoad {
 		}
 		rows = append(rows, row)
 	}
-	return g.writeLoads(rows)
+	return g.writeLoads(rows, s)
 }
 
 // writeLoads writes rows out most loaded first: a sort of compact keys,
 // then one allocation of exactly the elements reported. Sorting the
 // ElementLoads themselves cost more than the evaluation on a large site.
-func (g *Graph) writeLoads(rows []loadRow) []ElementLoad {
-	shares := make([]float64, len(rows))
+func (g *Graph) writeLoads(rows []loadRow, scratch *state) []ElementLoad {
+	shares := slices.Grow(scratch.shares[:0], len(rows))[:len(rows)]
 	for k := range rows {
 		shares[k] = rows[k].after / g.rating[rows[k].node]
 	}
 	out := make([]ElementLoad, len(rows))
-	for k, pos := range shareOrder(shares) {
+	order := shareOrder(shares, scratch)
+	scratch.shares = shares[:0]
+	for k, pos := range order {
 		row := &rows[pos]
 		out[k] = ElementLoad{Element: g.element(row.node), Rating: g.rating[row.node], Before: row.before, After: row.after, Status: statusName[row.status], Phase: int(row.phase)}
 	}
@@ -419,9 +432,10 @@ func (g *Graph) writeLoads(rows []loadRow) []ElementLoad {
 // (dark elements) come last. It sorts packed integer keys: the share's
 // bits inverted above the position. Shares that agree to 28 significant
 // bits (one part in 2.7×10⁸) count as equal.
-func shareOrder(shares []float64) []int32 {
+func shareOrder(shares []float64, scratch *state) []int32 {
 	const posBits = 24
-	order := make([]int32, len(shares))
+	order := slices.Grow(scratch.order[:0], len(shares))[:len(shares)]
+	defer func() { scratch.order = order[:0] }()
 	if len(shares) >= 1<<posBits {
 		for k := range order {
 			order[k] = int32(k)
@@ -429,7 +443,8 @@ func shareOrder(shares []float64) []int32 {
 		slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(shares[b], shares[a]) })
 		return order
 	}
-	keys := make([]uint64, len(shares))
+	keys := slices.Grow(scratch.keys[:0], len(shares))[:len(shares)]
+	defer func() { scratch.keys = keys[:0] }()
 	for k, sh := range shares {
 		// A share is ≥ 0, so its IEEE bits order like the number; the
 		// top 40 bits inverted sort it highest first.
@@ -451,6 +466,8 @@ type reasons struct {
 	l     *Loads
 	sc    *Scenario
 	memo  map[int32]string
+	slot  []string // when set, the memo by node (faster than memo)
+	used  []int32  // the nodes set in slot
 	arena []SupplyLoss
 
 	lastNode  int32 // a one-entry cache in front of memo
@@ -497,7 +514,12 @@ func (r *reasons) chain(i int32) string {
 	if i == r.lastNode && r.lastChain != "" {
 		return r.lastChain // neighbouring supplies share their bank
 	}
-	if c, ok := r.memo[i]; ok {
+	if r.slot != nil {
+		if c := r.slot[i]; c != "" {
+			r.lastNode, r.lastChain = i, c
+			return c
+		}
+	} else if c, ok := r.memo[i]; ok {
 		r.lastNode, r.lastChain = i, c
 		return c
 	}
@@ -524,7 +546,14 @@ func (r *reasons) chain(i int32) string {
 	case g.parent[i] >= 0:
 		c = r.chain(g.parent[i])
 	}
-	r.memo[i] = c
+	if r.slot != nil {
+		if c != "" {
+			r.slot[i] = c
+			r.used = append(r.used, i)
+		}
+	} else {
+		r.memo[i] = c
+	}
 	return c
 }
 
@@ -641,5 +670,5 @@ func (e *Evaluator) Loaded(share float64) []ElementLoad {
 	if rows == nil {
 		return nil
 	}
-	return g.writeLoads(rows)
+	return g.writeLoads(rows, &state{})
 }
