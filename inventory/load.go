@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/url"
 	"os"
 	"reflect"
 	"slices"
@@ -384,13 +385,6 @@ func (s *Site) validate(errs *Errors) {
 		case ix.devices[o.Device] == nil:
 			errs.add(o.LineOf("device"), obj, fmt.Sprintf("device %q is not defined", o.Device))
 		}
-		switch o.Kind {
-		case "":
-			o.Kind = "postfix"
-		case "postfix":
-		default:
-			errs.add(o.LineOf("kind"), obj, fmt.Sprintf("kind %q: only postfix is supported", o.Kind))
-		}
 		s.checkPositive(errs, obj, &o.Pos, "rate", o.Rate, true)
 		if o.Lifetime == "" {
 			o.Lifetime = DefaultLifetime
@@ -398,6 +392,8 @@ func (s *Site) validate(errs *Errors) {
 		if _, err := ParseLifetime(o.Lifetime); err != nil {
 			errs.add(o.LineOf("lifetime"), obj, err.Error())
 		}
+		s.checkPositive(errs, obj, &o.Pos, "release_rate", o.ReleaseRate, true) // 0: the plan's default
+		validateMailQueue(errs, obj, o)
 	}
 
 	for _, o := range s.Jobs {
@@ -425,6 +421,71 @@ func (s *Site) validate(errs *Errors) {
 			errs.add(o.Line, obj, "needs the device or the service it runs on")
 		}
 	}
+}
+
+// validateMailQueue checks what a queue's kind needs: the hooks of the
+// generic kinds, and keys that belong to another kind.
+func validateMailQueue(errs *Errors, obj string, o *MailQueue) {
+	if o.Kind == "" {
+		o.Kind = "postfix"
+	}
+	// only reports a key set for a kind that has no use for it.
+	only := func(key, value, kinds string) {
+		if value != "" {
+			errs.add(o.LineOf(key), obj, fmt.Sprintf("%s: only for kind %s, not %s", key, kinds, o.Kind))
+		}
+	}
+	switch o.Kind {
+	case "postfix":
+		only("hold", o.Hold, "command or http (postfix is held with postsuper)")
+		only("release", o.Release, "command or http (postfix is released with postsuper)")
+		only("status", o.Status, "command or http (postfix is read with postqueue)")
+		only("token_env", o.TokenEnv, "http")
+	case "command":
+		only("config_dir", o.ConfigDir, "postfix")
+		only("token_env", o.TokenEnv, "http")
+	case "http":
+		only("config_dir", o.ConfigDir, "postfix")
+		only("ssh", o.SSH, "postfix or command (URLs are called from feedplan's host)")
+		if o.TokenEnv != "" && !isEnvName(o.TokenEnv) {
+			errs.add(o.LineOf("token_env"), obj, fmt.Sprintf("token_env %q: want the name of an environment variable, such as MX_HOOK_TOKEN", o.TokenEnv))
+		}
+	default:
+		errs.add(o.LineOf("kind"), obj, fmt.Sprintf("kind %q: want postfix, command or http", o.Kind))
+		return
+	}
+	if o.Kind != "postfix" {
+		for _, h := range []struct{ key, value string }{{"hold", o.Hold}, {"release", o.Release}, {"status", o.Status}} {
+			switch {
+			case h.value == "" && h.key != "status":
+				what := "a shell command"
+				if o.Kind == "http" {
+					what = "a URL"
+				}
+				errs.add(o.Line, obj, fmt.Sprintf("kind %s needs %s: %s", o.Kind, h.key, what))
+			case h.value != "" && o.Kind == "http":
+				if u, err := url.Parse(h.value); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					errs.add(o.LineOf(h.key), obj, fmt.Sprintf("%s: want an http or https URL, such as https://mx-1.example.net/hold", h.key))
+				}
+			}
+		}
+	}
+	if o.SSH != "" && (strings.HasPrefix(o.SSH, "-") || strings.ContainsFunc(o.SSH, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+		errs.add(o.LineOf("ssh"), obj, fmt.Sprintf("ssh %q: want a host, user@host or a Host of ~/.ssh/config (no spaces, not starting with -)", o.SSH))
+	}
+	if o.ConfigDir != "" && (!strings.HasPrefix(o.ConfigDir, "/") || strings.ContainsAny(o.ConfigDir, "\n\r\x00")) {
+		errs.add(o.LineOf("config_dir"), obj, fmt.Sprintf("config_dir %q: want an absolute path, such as /etc/postfix-out", o.ConfigDir))
+	}
+}
+
+// isEnvName reports whether s can name an environment variable in a shell.
+func isEnvName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || i > 0 && '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (s *Site) checkPositive(errs *Errors, obj string, p *Pos, key string, v float64, zeroOK bool) {

@@ -336,6 +336,167 @@ utilisation: !!float nan  # ←
 			msg:    `device "mx9" is not defined`,
 		},
 		{
+			name: "mail queue of unknown kind",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - {name: mx1-exim, device: mx1, kind: exim}  # ←
+`}),
+			object: `mail queue "mx1-exim"`,
+			msg:    `kind "exim": want postfix, command or http`,
+		},
+		{
+			name: "mail queue with a negative rate",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    rate: -100  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `rate -100: want a positive number`,
+		},
+		{
+			name: "mail queue with a bad lifetime",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    lifetime: 5 days  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `lifetime "5 days": want a duration such as 5d or 12h`,
+		},
+		{
+			name: "mail queue with a negative release rate",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    release_rate: -600  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `release_rate -600: want a positive number`,
+		},
+		{
+			name: "mail queue with a release rate that is not a number",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    release_rate: fast  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `release_rate`,
+		},
+		{
+			name: "command mail queue without hold",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-exim  # ←
+    device: mx1
+    kind: command
+    release: exim -qff
+`}),
+			object: `mail queue "mx1-exim"`,
+			msg:    `kind command needs hold: a shell command`,
+		},
+		{
+			name: "http mail queue without release",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - {name: mx1-api, device: mx1, kind: http, hold: "https://mx1.example.net/hold"}  # ←
+`}),
+			object: `mail queue "mx1-api"`,
+			msg:    `kind http needs release: a URL`,
+		},
+		{
+			name: "http mail queue with a hook that is not a URL",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-api
+    device: mx1
+    kind: http
+    hold: https://mx1.example.net/hold
+    release: ftp://mx1.example.net/release  # ←
+`}),
+			object: `mail queue "mx1-api"`,
+			msg:    `release: want an http or https URL`,
+		},
+		{
+			name: "http mail queue with ssh",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-api
+    device: mx1
+    kind: http
+    ssh: mx1.example.net  # ←
+    hold: https://mx1.example.net/hold
+    release: https://mx1.example.net/release
+`}),
+			object: `mail queue "mx1-api"`,
+			msg:    `ssh: only for kind postfix or command`,
+		},
+		{
+			name: "http mail queue with a bad token_env",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-api
+    device: mx1
+    kind: http
+    hold: https://mx1.example.net/hold
+    release: https://mx1.example.net/release
+    token_env: $MX_TOKEN  # ←
+`}),
+			object: `mail queue "mx1-api"`,
+			msg:    `token_env "$MX_TOKEN": want the name of an environment variable`,
+		},
+		{
+			name: "command mail queue with token_env",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-exim
+    device: mx1
+    kind: command
+    hold: exim-hold
+    release: exim-release
+    token_env: MX_TOKEN  # ←
+`}),
+			object: `mail queue "mx1-exim"`,
+			msg:    `token_env: only for kind http, not command`,
+		},
+		{
+			name: "command mail queue with config_dir",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-exim
+    device: mx1
+    kind: command
+    config_dir: /etc/exim4  # ←
+    hold: exim-hold
+    release: exim-release
+`}),
+			object: `mail queue "mx1-exim"`,
+			msg:    `config_dir: only for kind postfix, not command`,
+		},
+		{
+			name: "postfix mail queue with a hold command",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    hold: postsuper -h ALL  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `hold: only for kind command or http (postfix is held with postsuper), not postfix`,
+		},
+		{
+			name: "postfix mail queue with an ssh option for a host",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    ssh: -oProxyCommand=x  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `ssh "-oProxyCommand=x": want a host`,
+		},
+		{
+			name: "postfix mail queue with a relative config_dir",
+			yaml: siteYAML(map[string]string{"mail_queues": `
+  - name: mx1-out
+    device: mx1
+    config_dir: postfix-out  # ←
+`}),
+			object: `mail queue "mx1-out"`,
+			msg:    `config_dir "postfix-out": want an absolute path`,
+		},
+		{
 			name: "ats input undefined",
 			yaml: siteYAML(map[string]string{"ats": `
   - {name: ats2, inputs: [A-2, C-9], amps: 32}  # ←
@@ -1403,5 +1564,43 @@ func TestParseLifetime(t *testing.T) {
 		if (err != nil) != tt.wantErr || got != tt.want {
 			t.Errorf("ParseLifetime(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
 		}
+	}
+}
+
+// TestParseMailQueueKinds parses one queue of each kind with every key
+// its kind takes.
+func TestParseMailQueueKinds(t *testing.T) {
+	text := siteYAML(map[string]string{"mail_queues": `
+  - {name: mx1-out, device: mx1, kind: postfix, ssh: root@mx1.example.net, config_dir: /etc/postfix-out, release_rate: 120}
+  - name: mx1-exim
+    device: mx1
+    kind: command
+    ssh: mx1
+    hold: "exim -bp | exiqgrep -i | xargs exim -Mg"
+    release: /usr/local/sbin/release-paced
+    status: /usr/local/sbin/queue-json
+  - name: mx1-api
+    device: mx1
+    kind: http
+    hold: https://mx1.example.net/queue/hold
+    release: http://127.0.0.1:8025/release
+    token_env: MX1_HOOK_TOKEN
+`})
+	site, err := inventory.Parse("site.yaml", []byte(text))
+	if err != nil {
+		t.Fatalf("Parse(three kinds) error = %q", err)
+	}
+	base, out, exim, api := site.MailQueue("mx1-postfix"), site.MailQueue("mx1-out"), site.MailQueue("mx1-exim"), site.MailQueue("mx1-api")
+	if base.ReleaseRate != 0 || base.SSH != "" || base.ConfigDir != "" {
+		t.Errorf("MailQueue(mx1-postfix) release_rate %g, ssh %q, config_dir %q; want 0 (the plan's default), local, the default instance", base.ReleaseRate, base.SSH, base.ConfigDir)
+	}
+	if out.Kind != "postfix" || out.SSH != "root@mx1.example.net" || out.ConfigDir != "/etc/postfix-out" || out.ReleaseRate != 120 {
+		t.Errorf("MailQueue(mx1-out) = %s, ssh %q, config_dir %q, release_rate %g; want postfix, root@mx1.example.net, /etc/postfix-out, 120", out.Kind, out.SSH, out.ConfigDir, out.ReleaseRate)
+	}
+	if exim.Kind != "command" || exim.Hold != "exim -bp | exiqgrep -i | xargs exim -Mg" || exim.Release != "/usr/local/sbin/release-paced" || exim.Status != "/usr/local/sbin/queue-json" {
+		t.Errorf("MailQueue(mx1-exim) = %s, hold %q, release %q, status %q", exim.Kind, exim.Hold, exim.Release, exim.Status)
+	}
+	if api.Kind != "http" || api.Hold != "https://mx1.example.net/queue/hold" || api.TokenEnv != "MX1_HOOK_TOKEN" || api.Lifetime != "5d" {
+		t.Errorf("MailQueue(mx1-api) = %s, hold %q, token_env %q, lifetime %q", api.Kind, api.Hold, api.TokenEnv, api.Lifetime)
 	}
 }

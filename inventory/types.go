@@ -344,13 +344,20 @@ func ParseQuantity(s string) (Quantity, error) {
 
 // MailQueue is a mail transfer agent whose queue can be held.
 type MailQueue struct {
-	Pos      `yaml:"-"`
-	Name     string  `yaml:"name"`
-	Device   string  `yaml:"device"`
-	Kind     string  `yaml:"kind"`     // postfix
-	Rate     float64 `yaml:"rate"`     // messages per hour it normally accepts
-	Lifetime string  `yaml:"lifetime"` // maximal_queue_lifetime, e.g. "5d" (default 5d)
-	Comment  string  `yaml:"comment"`
+	Pos         `yaml:"-"`
+	Name        string  `yaml:"name"`
+	Device      string  `yaml:"device"`
+	Kind        string  `yaml:"kind"`         // postfix (default), command or http
+	Rate        float64 `yaml:"rate"`         // messages per hour it normally accepts
+	Lifetime    string  `yaml:"lifetime"`     // maximal_queue_lifetime, e.g. "5d" (default 5d)
+	ReleaseRate float64 `yaml:"release_rate"` // messages per minute after the window; 0: the plan's default
+	SSH         string  `yaml:"ssh"`          // postfix, command: run the commands on this host over ssh ([user@]host); empty: here
+	ConfigDir   string  `yaml:"config_dir"`   // postfix: the instance's configuration directory (-c); empty: the default one
+	Hold        string  `yaml:"hold"`         // command: a shell command; http: a URL to POST to
+	Release     string  `yaml:"release"`      // command: a shell command; http: a URL to POST to
+	Status      string  `yaml:"status"`       // command, http: optional, prints/answers the queue's counts as JSON
+	TokenEnv    string  `yaml:"token_env"`    // http: the environment variable holding a bearer token
+	Comment     string  `yaml:"comment"`
 }
 
 // Job is a scheduled job that runs on a device or a service.
