@@ -51,6 +51,36 @@ type Postfix struct {
 // "postfix not found: apt-get install postfix".
 func StartPostfix(tb testing.TB) *Postfix {
 	tb.Helper()
+	return startPostfix(tb, "")
+}
+
+// StartPostfixRelay starts a Postfix instance like StartPostfix's, but
+// one that delivers nothing itself: it accepts mail for @Domain from
+// 127.0.0.0/8 and relays it over SMTP, without TLS, to nexthop
+// ("127.0.0.1:port", typically another instance's Addr), as an MTA
+// relays to the mailbox servers behind it. Mail to any other domain is
+// refused. Its myhostname differs from StartPostfix's, so that a relay
+// to such an instance is not taken for a mail loop.
+//
+// Postfix's defaults for retries hold: mail deferred because nexthop did
+// not answer is tried again after minutes, or at once on postqueue -f.
+func StartPostfixRelay(tb testing.TB, nexthop string) *Postfix {
+	tb.Helper()
+	if nexthop == "" {
+		tb.Fatal("postfix: StartPostfixRelay needs a next hop (host:port)")
+	}
+	return startPostfix(tb, nexthop)
+}
+
+// ConfigDir is the instance's configuration directory (main.cf,
+// master.cf): the DIR of postfix -c DIR, postqueue -c DIR and
+// postsuper -c DIR.
+func (pf *Postfix) ConfigDir() string { return filepath.Join(pf.dir, "conf") }
+
+// startPostfix starts an instance that delivers @Domain to its Maildir,
+// or, when relay is set, relays it to that host:port.
+func startPostfix(tb testing.TB, relay string) *Postfix {
+	tb.Helper()
 	postconf, ok := lookPath("postconf")
 	if !ok {
 		tb.Fatal("postfix not found: apt-get install postfix")
@@ -99,7 +129,7 @@ func StartPostfix(tb testing.TB) *Postfix {
 	var lastLog string
 	for attempt := range attempts {
 		addr := freeTCPAddr(tb)
-		writePostfixConf(tb, dir, addr, nobody, nogroup)
+		writePostfixConf(tb, dir, addr, relay, nobody, nogroup)
 		// check creates the queue's directories with their owners.
 		if out, err := exec.Command(postfix, "-c", filepath.Join(dir, "conf"), "check").CombinedOutput(); err != nil {
 			tb.Fatalf("postfix check: %v: %s\nits log:\n%s", err, out, readFile(filepath.Join(dir, "maillog")))
@@ -117,10 +147,10 @@ func StartPostfix(tb testing.TB) *Postfix {
 	return nil
 }
 
-func writePostfixConf(tb testing.TB, dir, addr string, uid, gid int) {
+func writePostfixConf(tb testing.TB, dir, addr, relay string, uid, gid int) {
 	tb.Helper()
 	conf := filepath.Join(dir, "conf")
-	main := strings.NewReplacer("DIR", dir, "UID", strconv.Itoa(uid), "GID", strconv.Itoa(gid), "DOMAIN", Domain).Replace(`# A test instance: loopback only, no chroot, delivers @DOMAIN to one Maildir.
+	tmpl := `# A test instance: loopback only, no chroot, delivers @DOMAIN to one Maildir.
 compatibility_level = 3.6
 queue_directory = DIR/queue
 data_directory = DIR/data
@@ -148,8 +178,38 @@ smtpd_tls_received_header = yes
 maillog_file = DIR/maillog
 maillog_file_prefixes = DIR
 biff = no
-`)
-	svc := strings.Replace(`ADDR inet n - n - - smtpd
+`
+	if relay != "" {
+		tmpl = `# A test relay: loopback only, no chroot, relays @DOMAIN to NEXTHOP.
+compatibility_level = 3.6
+queue_directory = DIR/queue
+data_directory = DIR/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = relay.feedplan.test
+mydomain = feedplan.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+relay_domains = DOMAIN
+transport_maps = inline:{DOMAIN=relay:[NEXTHOST]:NEXTPORT}
+default_transport = error:this test relay relays DOMAIN only
+alias_maps =
+alias_database =
+smtpd_tls_cert_file = DIR/conf/cert.pem
+smtpd_tls_key_file = DIR/conf/key.pem
+smtpd_tls_security_level = may
+maillog_file = DIR/maillog
+maillog_file_prefixes = DIR
+biff = no
+`
+	}
+	host, port, _ := net.SplitHostPort(relay)
+	main := strings.NewReplacer("DIR", dir, "UID", strconv.Itoa(uid), "GID", strconv.Itoa(gid), "DOMAIN", Domain,
+		"NEXTHOP", relay, "NEXTHOST", host, "NEXTPORT", port).Replace(tmpl)
+	services := `ADDR inet n - n - - smtpd
 cleanup   unix  n - n - 0 cleanup
 qmgr      unix  n - n 300 1 qmgr
 tlsmgr    unix  - - n 1000? 1 tlsmgr
@@ -170,7 +230,12 @@ virtual   unix  - n n - - virtual
 anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
-`, "ADDR", addr, 1)
+`
+	if relay != "" {
+		// pickup: postqueue -f and sendmail find the mail system up by it.
+		services += "pickup    unix  n - n 60 1 pickup\n"
+	}
+	svc := strings.Replace(services, "ADDR", addr, 1)
 	// Postfix reads a file changed in the last seconds again and again,
 	// 0.3 s apart, until it is old enough to be whole: backdating it saves
 	// seconds per start.
