@@ -10,8 +10,9 @@ all: build
 build:
 	$(GO) build -o $(BIN) ./cmd/feedplan
 
-# The main job on the built-in example site: the redundancy audit and a
-# what-if of cutting feed A. Exit code 1 (something goes down) is the
+# The main job on the built-in example site: the redundancy audit, a
+# what-if of cutting feed A, and the runbook for doing it on a Friday
+# night (planned ahead: the demo has no PDUs to poll). Exit code 1 (something goes down) is the
 # expected answer for the example, not a failure of the demo.
 demo: build
 	@echo '$$ feedplan audit $(EXAMPLE)'
@@ -19,6 +20,9 @@ demo: build
 	@echo
 	@echo '$$ feedplan whatif $(EXAMPLE) --cut source:A --ats as-tested'
 	@$(BIN) whatif $(EXAMPLE) --cut source:A --ats as-tested; test $$? -le 1
+	@echo
+	@echo '$$ feedplan plan $(EXAMPLE) --cut source:A --start 2026-11-27T20:30 --end 2026-11-27T23:59 --tz Europe/Amsterdam --skip-preflight'
+	@$(BIN) plan $(EXAMPLE) --cut source:A --start 2026-11-27T20:30 --end 2026-11-27T23:59 --tz Europe/Amsterdam --skip-preflight; test $$? -le 1
 
 test:
 	$(GO) vet ./...

@@ -66,7 +66,7 @@ func TestExampleSiteCounts(t *testing.T) {
 		{"devices", len(s.Devices), 64},
 		{"services", len(s.Services), 18},
 		{"mail queues", len(s.MailQueues), 2},
-		{"jobs", len(s.Jobs), 7},
+		{"jobs", len(s.Jobs), 8},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %d %s; want %d", tc.got, tc.what, tc.want)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -634,25 +633,6 @@ func (m *maint) during() *state {
 		d.running[di] = false
 	}
 	return &d
-}
-
-// parseLifetime parses an MTA queue lifetime: "5d", "12h", "90m", or a Go
-// duration; empty is Postfix's default, 5 days.
-func parseLifetime(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return DefaultLifetime, nil
-	}
-	unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
-	if u, ok := unit[s[len(s)-1]]; ok {
-		if n, err := strconv.ParseFloat(s[:len(s)-1], 64); err == nil && n > 0 && !math.IsInf(n, 0) {
-			return time.Duration(n * float64(u)), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return d, nil
-	}
-	return 0, fmt.Errorf("queue lifetime %q: want a duration such as 5d or 12h", s)
 }
 
 // shedFix proposes devices to shut down for the window so that element el

@@ -347,6 +347,9 @@ func TestPlanQueues(t *testing.T) {
 	}
 	q := p.Queues[0]
 	hold, release := stepIndex(p, "hold/mx-1"), stepIndex(p, "release/mx-1")
+	if final := stepIndex(p, "hold-final/mx-1"); !(final > hold && final < stepIndex(p, "shutdown/mx-1")) {
+		t.Errorf("second hold at %d: want it between the first hold (%d) and mx-1's shutdown (%d)", final, hold, stepIndex(p, "shutdown/mx-1"))
+	}
 	if hold < 0 || release < 0 || hold > stepIndex(p, "shutdown/mx-1") || release < stepIndex(p, "verify-on/mx-1") {
 		t.Errorf("hold at %d, shutdown at %d, release at %d, mx-1 up at %d: want hold before shutdown, release after it is up",
 			hold, stepIndex(p, "shutdown/mx-1"), release, stepIndex(p, "verify-on/mx-1"))
@@ -361,10 +364,14 @@ func TestPlanQueues(t *testing.T) {
 	if q.Warning != "" {
 		t.Errorf("a 3 h hold of a 5 d queue warns: %s", q.Warning)
 	}
+	if q.Rate != 300 {
+		t.Errorf("release rate %g, want the queue's own 300/min", q.Rate)
+	}
 	// A slow release of a big backlog runs into the lifetime.
-	p = planFor(t, ev, "2026-11-27T20:00", "2026-11-27T23:00", []string{"pdu:r02-a", "pdu:r02-b"}, func(r *planner.PlanRequest) {
-		r.Settings.ReleaseRate = 0.05
-	})
+	site, _ := exampleSite(t)
+	site.MailQueue("mx-1").ReleaseRate = 0.05
+	g := planner.NewGraph(site)
+	p = planFor(t, planner.NewEvaluator(g, g.NewLoads(nil, site.Utilisation)), "2026-11-27T20:00", "2026-11-27T23:00", []string{"pdu:r02-a", "pdu:r02-b"}, nil)
 	if w := p.Queues[0].Warning; !strings.Contains(w, "exceeds the queue lifetime") {
 		t.Errorf("release at 0.05/min: warning %q", w)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"feedplan/inventory"
 )
 
 // Timings of the runbook that are not settings.
@@ -63,7 +65,10 @@ func (m *maint) runbook() {
 		if !mtaDown[q.Device] {
 			continue
 		}
-		rate := set.ReleaseRate
+		rate := q.ReleaseRate
+		if rate <= 0 {
+			rate = set.ReleaseRate
+		}
 		add(RunStep{ID: "hold/" + q.Name, Phase: PhaseHold, At: holdAt, Kind: StepHoldQueue, Auto: true, Queue: q.Name, Device: q.Device,
 			Title: fmt.Sprintf("Hold mail queue %s on %s (%s): nothing leaves, nothing is lost", q.Name, q.Device, q.Kind)})
 		p.Queues = append(p.Queues, QueuePlan{Queue: q.Name, Device: q.Device, Kind: q.Kind, Rate: rate, HeldFrom: "hold/" + q.Name})
@@ -75,6 +80,12 @@ func (m *maint) runbook() {
 		for _, pd := range p.PowerDown {
 			if pd.Wave != w {
 				continue
+			}
+			for _, q := range m.g.Site.MailQueues {
+				if q.Device == pd.Device {
+					add(RunStep{ID: "hold-final/" + q.Name, Phase: PhaseDown, At: at, Kind: StepHoldQueue, Auto: true, Wave: w, Queue: q.Name, Device: q.Device,
+						Title: fmt.Sprintf("Hold mail queue %s again, right before %s goes down: what it accepted since the first hold stays too", q.Name, q.Device)})
+				}
 			}
 			sd := RunStep{ID: "shutdown/" + pd.Device, Phase: PhaseDown, At: at, Kind: StepShutdown, Wave: w, Device: pd.Device, Action: pd.Shutdown, Auto: pd.Shutdown != "",
 				Title: "Shut down " + pd.Device + servicesNote(pd.Services), Detail: pd.Why}
@@ -210,10 +221,12 @@ func (m *maint) runbook() {
 // warns when a message held from the start would near its lifetime.
 func (m *maint) queueEstimate(q *QueuePlan, hold time.Duration) {
 	mq := m.g.Site.MailQueue(q.Queue)
-	life, err := parseLifetime(mq.Lifetime)
-	if err != nil {
-		life = DefaultLifetime
-		m.p.Warnings = append(m.p.Warnings, fmt.Sprintf("mail queue %s: %v; assuming 5d", q.Queue, err))
+	life := DefaultLifetime // Postfix's maximal_queue_lifetime
+	if mq.Lifetime != "" {
+		var err error
+		if life, err = inventory.ParseLifetime(mq.Lifetime); err != nil { // the loader checked it
+			life = DefaultLifetime
+		}
 	}
 	q.Hold, q.Lifetime = Duration(hold), Duration(life)
 	q.Backlog = int(mq.Rate*hold.Hours() + 0.5)
