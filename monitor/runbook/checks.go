@@ -575,6 +575,14 @@ func (r *runner) postDevices(st planner.RunStep) []string {
 		return []string{st.Device}
 	}
 	var out []string
+	if len(st.Outlets) > 0 {
+		for _, o := range st.Outlets {
+			if d := r.plugOf[o]; d != "" && !contains(out, d) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
 	for _, d := range r.p.PowerDown {
 		out = append(out, d.Device)
 	}
@@ -599,11 +607,19 @@ func (r *runner) postCheck(ctx context.Context, st planner.RunStep) StepResult {
 	if ctx.Err() != nil {
 		return StepResult{Outcome: Interrupted, Detail: "interrupted while reading"}
 	}
+	off := r.p.Options.OffAmps
+	rd, errs := r.readAll(ctx, st.PDUs)
+	for _, p := range st.PDUs {
+		if errs[p] != nil {
+			rep.fail("PDU %s does not answer: %v", p, errs[p])
+		} else if d, why := dark(rd[p], off); d && hasVolts(rd[p]) {
+			rep.fail("PDU %s is dark: %s", p, why)
+		}
+	}
 	byPlug := map[string]outletState{}
 	for _, s := range states {
 		byPlug[s.plug] = s
 	}
-	off := r.p.Options.OffAmps
 	for _, d := range devices {
 		var bad, seen []string
 		for _, p := range r.devicePlugs(d) {

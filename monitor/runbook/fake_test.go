@@ -28,6 +28,7 @@ type lab struct {
 	amps    map[string]float64  // device → draw when running
 	stopped map[string]bool     // device shut down
 	silent  map[string]bool     // "pdu:n": the PSU behind it draws nothing
+	noMeter bool                // the PDUs switch outlets but do not meter them
 	sets    []string            // "pdu:n on|off", in order
 }
 
@@ -103,7 +104,11 @@ func (l *lab) Dial(t pdu.Target, _ *slog.Logger) (pdu.Client, error) {
 	c.Int(oids.RPDU2PhaseTableSize+".0", 1)
 	c.Int(oids.RPDU2BankTableSize+".0", 0)
 	c.Int(oids.RPDU2OutletSwitchedTableSize+".0", n)
-	c.Int(oids.RPDU2OutletMeteredTableSize+".0", n)
+	if l.noMeter {
+		c.Int(oids.RPDU2OutletMeteredTableSize+".0", 0)
+	} else {
+		c.Int(oids.RPDU2OutletMeteredTableSize+".0", n)
+	}
 	c.Int(oids.RPDU2IdentModule+".1", 1)
 	c.Str(oids.RPDU2IdentModelNumber+".1", "AP8959EU3")
 	c.Int(oids.RPDU2DeviceStatusModule+".1", 1)
@@ -126,6 +131,9 @@ func (l *lab) Dial(t pdu.Target, _ *slog.Logger) (pdu.Client, error) {
 		c.Int(at(oids.RPDU2OutletSwitchedControlModule), 1)
 		c.Int(at(oids.RPDU2OutletSwitchedControlNumber), o)
 		c.Int(at(oids.RPDU2OutletSwitchedControlCommand), state)
+		if l.noMeter {
+			continue
+		}
 		c.Int(at(oids.RPDU2OutletMeteredStatusModule), 1)
 		c.Str(at(oids.RPDU2OutletMeteredStatusName), "outlet "+strconv.Itoa(o))
 		c.Int(at(oids.RPDU2OutletMeteredStatusNumber), o)

@@ -330,6 +330,28 @@ func TestRefusesLastLiveSupply(t *testing.T) {
 			t.Errorf("the start entry does not say the run is forced: %+v", start)
 		}
 	})
+	t.Run("outlets not metered", func(t *testing.T) {
+		// Nothing proves web-1 draws nothing: refused, until its
+		// verify-off step is done (a person confirmed it is off).
+		e := newEnv(t)
+		e.lab.noMeter = true
+		off := planner.RunStep{ID: "outlet-off/web-1", Kind: planner.StepOutletOff, Auto: true, Device: "web-1", Outlets: []string{"pb:1"}}
+		e.lab.off["pa:1"] = true
+		opt := e.options(testPlan(off))
+		opt.Execute = true
+		if res := e.run(context.Background(), opt); res.Stop == nil || res.Stop.Outcome != runbook.Refused || !strings.Contains(res.Stop.Detail, "not metered") {
+			t.Errorf("unmetered, unverified: stop = %+v; want refused", res.Stop)
+		}
+		verify := planner.RunStep{ID: "verify-off/web-1", Kind: planner.StepVerifyOff, Auto: true, Device: "web-1", Outlets: []string{"pa:1", "pb:1"}}
+		opt = e.options(testPlan(verify, off))
+		opt.Execute, opt.Restart = true, true
+		opt.Confirm = func(_ context.Context, prompt string) (bool, error) {
+			return strings.Contains(prompt, "verify-off/web-1:"), nil
+		}
+		if res := e.run(context.Background(), opt); !res.Done() || !slices.Equal(e.lab.Sets(), []string{"pb:1 off"}) {
+			t.Errorf("unmetered, verified off by a person: stop = %+v, sets %v\n%s", res.Stop, e.lab.Sets(), e.out.String())
+		}
+	})
 	t.Run("no force without a reason", func(t *testing.T) {
 		e := newEnv(t)
 		opt := e.options(p)

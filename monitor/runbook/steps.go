@@ -26,6 +26,14 @@ func (r *runner) say(format string, args ...any) {
 
 // execute runs one step.
 func (r *runner) execute(ctx context.Context, st planner.RunStep) StepResult {
+	if !st.Auto {
+		// The plan says a person does it, whatever its kind.
+		how := ""
+		if st.Kind == planner.StepShutdown && st.Action == "" {
+			how = fmt.Sprintf("%s has no shutdown action in the inventory: shut it down by hand.", st.Device)
+		}
+		return r.manual(ctx, st, how)
+	}
 	switch st.Kind {
 	case planner.StepCheck:
 		return r.check(ctx, st)
@@ -64,7 +72,11 @@ func (r *runner) execute(ctx context.Context, st planner.RunStep) StepResult {
 // dry says what a step would do. Check steps read (SNMP GET only).
 func (r *runner) dry(ctx context.Context, st planner.RunStep) StepResult {
 	would := func(format string, args ...any) { r.say("would "+format, args...) }
-	switch st.Kind {
+	kind := st.Kind
+	if !st.Auto {
+		kind = "manual"
+	}
+	switch kind {
 	case planner.StepCheck:
 		r.say("reads the PDUs and ATS units now (SNMP GET only; a dry run may read)")
 		o := r.check(ctx, st)
@@ -630,6 +642,9 @@ func (r *runner) safeToSwitchOff(ctx context.Context, device, outlet string) (*S
 	if known && !draws {
 		return nil, "" // nothing to lose on this outlet
 	}
+	if !known && r.verifiedOff(device) {
+		return nil, "" // not metered, but this run saw (or a person confirmed) the device off
+	}
 	var others []string
 	for _, o := range states[1:] {
 		if d, k := o.drawing(r.p.Options.OffAmps); d && k && (o.on == nil || *o.on) {
@@ -645,6 +660,24 @@ func (r *runner) safeToSwitchOff(ctx context.Context, device, outlet string) (*S
 		return nil, fmt.Sprintf("no device of the inventory is plugged into %s to check its other supplies, %s", outlet, load)
 	}
 	return nil, fmt.Sprintf("%s would lose its last live supply: %s is the only one drawing (others: %s), %s", device, outlet, listOr(others), load)
+}
+
+// verifiedOff reports whether a verify-off step of the device is done in
+// this plan's state: the proof, for outlets that do not meter current,
+// that the device draws nothing.
+func (r *runner) verifiedOff(device string) bool {
+	if device == "" {
+		return false
+	}
+	for _, st := range r.p.Steps {
+		if st.Kind != planner.StepVerifyOff || st.Device != device {
+			continue
+		}
+		if _, ok := r.state.done(st.ID); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // switchOne sends one SET and reads it back.
