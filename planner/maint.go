@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -124,6 +125,24 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 	}
 	req.Settings.defaults()
 	g := e.g
+	// A switchover test newer than the inventory's decides, under
+	// as-tested, whether the ATS transfers.
+	for _, name := range slices.Sorted(maps.Keys(req.ATSTests)) {
+		t, a := req.ATSTests[name], g.Site.ATSUnit(name)
+		_, set := req.Scenario.ATSUnit[name]
+		if a == nil || set || req.Scenario.ATS != AsTested || a.Test != nil && t.Date < a.Test.Date {
+			continue
+		}
+		units := maps.Clone(req.Scenario.ATSUnit)
+		if units == nil {
+			units = map[string]ATSMode{}
+		}
+		units[name] = Fails
+		if t.Passed() {
+			units[name] = Works
+		}
+		req.Scenario.ATSUnit = units
+	}
 	// The window as it will be: first, what the cut itself darkens (before
 	// anything trips); those devices, and the operator's, are shut down
 	// and draw nothing; then the scenario again, cascade and all, with

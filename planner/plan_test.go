@@ -455,3 +455,24 @@ func TestPlanBadRequest(t *testing.T) {
 		}
 	}
 }
+
+// A switchover test newer than the inventory's (the monitor's store)
+// decides under as-tested: ats-r07 failed in February, passed since.
+func TestPlanNewerATSTest(t *testing.T) {
+	_, ev := exampleSite(t)
+	p := planFor(t, ev, "2026-11-27T20:30", "2026-11-27T23:59", []string{"source:A"}, func(r *planner.PlanRequest) {
+		r.ATSTests = map[string]inventory.ATSTest{"ats-r07": {Date: "2026-11-20", Result: "passed"}}
+	})
+	for _, pd := range p.PowerDown {
+		if pd.Device == "news-1" || pd.Device == "tor-r05" {
+			t.Errorf("%s is shut down although ats-r07 passed its last test: %s", pd.Device, pd.Why)
+		}
+	}
+	i := slices.IndexFunc(p.Preflight.Checks, func(c planner.Check) bool { return c.Name == "ats-tested" && c.Object == "ats:ats-r07" })
+	if i < 0 || !p.Preflight.Checks[i].OK || !strings.Contains(p.Preflight.Checks[i].Detail, "passed 2026-11-20") {
+		t.Errorf("checks %+v: want ats-r07 relied on and tested 2026-11-20", p.Preflight.Checks)
+	}
+	if p.Scenario.ATSUnit["ats-r07"] != planner.Works {
+		t.Errorf("the plan's scenario %+v does not record ats-r07 as transferring", p.Scenario)
+	}
+}

@@ -8,11 +8,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"feedplan/inventory"
+	"feedplan/monitor/store"
 	"feedplan/pdu"
 	"feedplan/planner"
 )
@@ -42,6 +45,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	releaseRate := fs.Float64("release-rate", planner.DefaultReleaseRate, "mail released per minute after the window, for queues that set no release_rate")
 	settle := fs.Duration("jobs-after", planner.DefaultSettleAfter, "deferred jobs run once this long after the window's end")
 	testAge := fs.Duration("max-test-age", 365*24*time.Hour, "an ATS relied on must have passed a switchover test this recently")
+	statePath := fs.String("state", "", "the monitor's store: newer ATS switchover test results than the inventory's count (e.g. feedplan.db)")
 	out := fs.String("out", "", "write the plan to this file (atomically) instead of stdout; the format follows -o, or .json/.md/.ics")
 	var sf scenarioFlags
 	sf.register(fs)
@@ -116,6 +120,30 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		SiteFile: pos[0], SiteSHA: hex.EncodeToString(sum[:]), Now: time.Now(),
 		Settings: planner.PlanSettings{Stagger: planner.Duration(*stagger), ShutdownWait: planner.Duration(*wait), SwitchOutlets: *switchOutlets,
 			ReleaseRate: *releaseRate, SettleAfter: planner.Duration(*settle)},
+	}
+	if *statePath != "" {
+		db, err := store.Open(*statePath, store.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan plan: --state: %v\n", err)
+			return exitBadInput
+		}
+		req.ATSTests = map[string]inventory.ATSTest{}
+		for _, a := range site.ATS {
+			rec, ok, err := db.LastATSTest(a.Name)
+			if err != nil {
+				db.Close()
+				fmt.Fprintf(stderr, "feedplan plan: --state: %v\n", err)
+				return exitBadInput
+			}
+			if ok && !rec.DryRun {
+				res := "failed"
+				if rec.Passed {
+					res = "passed"
+				}
+				req.ATSTests[a.Name] = inventory.ATSTest{Date: rec.Finished.UTC().Format(time.DateOnly), Result: res, Note: rec.Reason}
+			}
+		}
+		db.Close()
 	}
 	if !*skip {
 		targets, err := siteTargets(site, nil, &pf)
