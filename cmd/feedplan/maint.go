@@ -29,6 +29,9 @@ const planExamples = `  feedplan plan examples/site.yaml --cut source:A --start 
 
 // cmdPlan makes a maintenance window's runbook; 'plan run' executes one.
 func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "run" {
+		return cmdPlanRun(ctx, args[1:], stdout, stderr)
+	}
 	fs := newFlags("plan", "SITE.yaml --cut KIND:NAME --start TIME --end TIME [--tz ZONE] [flags]\n       feedplan plan run PLAN.json [flags]", planExamples, stderr)
 	var cuts, extra listFlag
 	fs.Var(&cuts, "cut", "an element de-energised for the window: source:A, panel:PA-1, circuit:B-04, ats:NAME, pdu:NAME (repeatable)")

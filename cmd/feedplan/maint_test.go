@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"feedplan/inventory"
+	"feedplan/monitor/mailq"
 	"feedplan/planner"
 )
 
@@ -121,5 +125,40 @@ func TestPlanPreflightAgainstSimulator(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("no-go output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// 'plan run' holds and releases a site's mail queues through the adapter
+// each queue's kind names: here a command queue whose hooks log what they
+// were asked.
+func TestPlanRunQueues(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "queue.log")
+	b, err := os.ReadFile("../../examples/site.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(b), "  - {name: mx-2, device: mx-2, kind: postfix, rate: 1800, lifetime: 5d, release_rate: 300}",
+		`  - {name: mx-2, device: mx-2, kind: command, hold: 'echo "$FEEDPLAN_ACTION $FEEDPLAN_QUEUE" >> `+log+`; echo 4', release: 'echo "$FEEDPLAN_ACTION $FEEDPLAN_QUEUE $FEEDPLAN_RATE" >> `+log+`; echo 4'}`, 1)
+	if yaml == string(b) {
+		t.Fatal("the example's mx-2 queue line changed: update this test")
+	}
+	site, err := inventory.Parse("site.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := siteQueues{site: site, opts: mailq.Options{Logger: slog.New(slog.DiscardHandler)}}
+	ctx := context.Background()
+	if n, err := q.Hold(ctx, "mx-2"); err != nil || n != 4 {
+		t.Fatalf("hold mx-2 = %d, %v; want 4", n, err)
+	}
+	if n, err := q.Release(ctx, "mx-2", 300); err != nil || n != 4 {
+		t.Fatalf("release mx-2 = %d, %v; want 4", n, err)
+	}
+	if got, _ := os.ReadFile(log); string(got) != "hold mx-2\nrelease mx-2 300\n" {
+		t.Errorf("the hooks logged %q", got)
+	}
+	if _, err := q.Hold(ctx, "mx-9"); err == nil || !strings.Contains(err.Error(), `"mx-9" is not in the inventory`) {
+		t.Errorf("hold of an unknown queue: %v", err)
 	}
 }

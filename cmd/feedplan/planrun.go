@@ -11,6 +11,7 @@ import (
 
 	"feedplan/inventory"
 	"feedplan/monitor/atstest"
+	"feedplan/monitor/mailq"
 	"feedplan/monitor/runbook"
 )
 
@@ -35,7 +36,9 @@ An outlet is never switched off while it is the last supply of a device
 that draws more than the plan's off_amps, unless --force --reason TEXT.
 After the cut, a PDU that does not answer counts as dark only when the
 plan's scenario de-energises its inlet (its network card dies with it).
-Mail queues are held and released by hand for now (the run says how).
+Mail queues are held and released through their inventory adapters
+(Postfix: postsuper/postqueue, locally or over ssh; command or http
+hooks); --manual-queues makes those steps manual.
 
 The run keeps the steps done in a state file (PLAN.state.json, written
 atomically) and resumes after a failure, Ctrl-C or a crash; --from and
@@ -69,6 +72,7 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	timeout := fs.Duration("timeout", 2*time.Second, "per SNMP request")
 	retries := fs.Int("retries", 1, "per SNMP request")
 	verbose := fs.Bool("v", false, "log every SNMP request")
+	manualQueues := fs.Bool("manual-queues", false, "hold and release mail queues by hand (the run stops and says how) instead of through their adapters")
 	pos, code, ok := parseArgs(fs, args, -1, stdout, stderr)
 	if !ok {
 		return code
@@ -135,8 +139,9 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		Execute: *execute, Yes: *yes, Force: *force, Reason: *reason, From: *from, Restart: *restart, OnManual: *onManual,
 		StateFile: *statePath, Operator: *operator, Power: power, Out: stdout, Logger: log, Command: resume,
 		Poll: *poll, PowerWait: *powerWait, ActionTimeout: *actionTimeout}
-	// Mail queues: the Postfix adapter is wired here once it lands; until
-	// then the run stops at hold and release for a person.
+	if !*manualQueues && len(site.MailQueues) > 0 {
+		opt.Queues = siteQueues{site: site, opts: mailq.Options{Logger: log}}
+	}
 	if *execute {
 		al, err := atstest.NewAuditLog(*auditFile)
 		if err != nil {
@@ -156,4 +161,35 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitHarm
 	}
 	return exitOK
+}
+
+// siteQueues holds and releases a site's mail queues through the adapter
+// each queue's kind names (monitor/mailq).
+type siteQueues struct {
+	site *inventory.Site
+	opts mailq.Options
+}
+
+func (q siteQueues) open(name string) (mailq.Queue, error) {
+	mq := q.site.MailQueue(name)
+	if mq == nil {
+		return nil, fmt.Errorf("mail queue %q is not in the inventory", name)
+	}
+	return mailq.Open(mq, q.opts)
+}
+
+func (q siteQueues) Hold(ctx context.Context, name string) (int, error) {
+	a, err := q.open(name)
+	if err != nil {
+		return 0, err
+	}
+	return a.Hold(ctx)
+}
+
+func (q siteQueues) Release(ctx context.Context, name string, ratePerMin float64) (int, error) {
+	a, err := q.open(name)
+	if err != nil {
+		return 0, err
+	}
+	return a.Release(ctx, ratePerMin)
 }
