@@ -295,6 +295,15 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 			nLoss += int(b.nlive[di] - s.nlive[di])
 		}
 	}
+	// The element loads and the device lists are independent: when there
+	// are thousands of devices to list (a feed cut on a large site), the
+	// element loads are built beside them.
+	elems := make(chan []ElementLoad, 1)
+	if nDown+nRed+nAlready > 4096 {
+		go func() { elems <- g.elementLoads(b, s) }()
+	} else {
+		elems <- g.elementLoads(b, s)
+	}
 	r.Down, r.Redundancy = make([]DeviceDown, 0, nDown), make([]DeviceRedundancy, 0, nRed)
 	if nAlready > 0 {
 		r.AlreadyDown = make([]DeviceDown, 0, nAlready)
@@ -351,7 +360,7 @@ func (e *Evaluator) report(s *state, sc *Scenario, steps []Step) *Result {
 		r.Transfers = append(r.Transfers, t)
 	}
 
-	r.Elements = g.elementLoads(b, s)
+	r.Elements = <-elems
 	return r
 }
 
@@ -443,15 +452,23 @@ func shareOrder(shares []float64, scratch *state) []int32 {
 		slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(shares[b], shares[a]) })
 		return order
 	}
-	keys := slices.Grow(scratch.keys[:0], len(shares))[:len(shares)]
+	// Zero shares (dark elements, often half of a feed cut's) need no
+	// sorting: they follow in their own order.
+	keys := scratch.keys[:0]
 	defer func() { scratch.keys = keys[:0] }()
+	zero := order[:0]
 	for k, sh := range shares {
-		// A share is ≥ 0, so its IEEE bits order like the number; the
-		// top 40 bits inverted sort it highest first.
+		if sh == 0 {
+			zero = append(zero, int32(k)) // never overtakes k: writes behind the keys read
+			continue
+		}
+		// A share is > 0, so its IEEE bits order like the number; the top
+		// 40 bits inverted sort it highest first.
 		hi := ^(math.Float64bits(sh) >> posBits) & (1<<(64-posBits) - 1)
-		keys[k] = hi<<posBits | uint64(k)
+		keys = append(keys, hi<<posBits|uint64(k))
 	}
 	slices.Sort(keys)
+	copy(order[len(keys):], zero) // zero is a prefix of order: move it behind the sorted part
 	for k, key := range keys {
 		order[k] = int32(key & (1<<posBits - 1))
 	}
