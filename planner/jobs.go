@@ -343,9 +343,8 @@ func (s *jobSchedule) deferral(w Window, from, catchUp time.Time, opt DeferOptio
 	if !j.CanDefer() {
 		d.Conflict = true
 		d.RunBefore = &from
-		d.Notes = append(d.Notes, fmt.Sprintf("%s cannot be deferred: run it before %s or move the window", j.Name, from.In(wl).Format(jobShort)))
 		if d.NextRun != nil {
-			d.Notes = append(d.Notes, "its next regular run is "+d.NextRun.At.In(wl).Format(jobShort))
+			d.Notes = append(d.Notes, "its next regular run is "+d.NextRun.At.In(wl).Format(jobDay))
 		}
 		return d, true
 	}
@@ -357,7 +356,7 @@ func (s *jobSchedule) deferral(w Window, from, catchUp time.Time, opt DeferOptio
 	if d.NextRun != nil {
 		gap := d.NextRun.At.Sub(catchUp)
 		d.NextRunSoon = opt.Soon > 0 && gap <= opt.Soon
-		next := d.NextRun.At.In(wl).Format(jobShort)
+		next := d.NextRun.At.In(wl).Format(jobDay)
 		switch {
 		case gap == 0 || (opt.SkipWithin > 0 && gap <= opt.SkipWithin):
 			if d.RunCount > 1 {
@@ -581,6 +580,7 @@ func firstOffset(t time.Time, loc *time.Location) int {
 const (
 	jobStamp = "Mon 2006-01-02 15:04 MST"
 	jobShort = "Mon 15:04 MST"
+	jobDay   = "Mon 2 Jan 15:04 MST" // a run that may be days away
 )
 
 func ceilMinute(t time.Time) time.Time {
@@ -659,7 +659,7 @@ func (d *JobDeferral) Line(loc *time.Location) string {
 	case d.Conflict:
 		b.WriteString(" cannot be deferred: run it before " + d.RunBefore.In(loc).Format(jobShort) + " or move the window")
 	case d.CatchUp == nil:
-		b.WriteString(" → no catch-up: the next regular run, " + d.NextRun.At.In(loc).Format(jobShort) + ", stands for ")
+		b.WriteString(" → no catch-up: the next regular run, " + d.NextRun.At.In(loc).Format(jobDay) + ", stands for ")
 		if d.RunCount > 1 {
 			b.WriteString("the " + count + " runs")
 		} else {
@@ -673,7 +673,7 @@ func (d *JobDeferral) Line(loc *time.Location) string {
 			b.WriteString(" (after the window")
 		}
 		if d.NextRunSoon {
-			b.WriteString("; next regular run " + d.NextRun.At.In(loc).Format(jobShort))
+			b.WriteString("; next regular run " + d.NextRun.At.In(loc).Format(jobDay))
 		}
 		b.WriteString(")")
 	}

@@ -130,7 +130,7 @@ func TestDeferJobs(t *testing.T) {
 			w:     fri,
 			want:  []string{"invoice-run n=1 [Fri 2026-11-06 22:00 CET] CONFLICT next Fri 2026-11-13 22:00 CET"},
 			lines: []string{"invoice-run (db-1): Fri 22:00 CET cannot be deferred: run it before Fri 20:30 CET or move the window"},
-			notes: []string{"invoice-run cannot be deferred: run it before Fri 20:30 CET or move the window"},
+			notes: []string{"its next regular run is Fri 13 Nov 22:00 CET"},
 		},
 		{
 			name:  "several runs coalesce into one",
@@ -191,8 +191,8 @@ func TestDeferJobs(t *testing.T) {
 			// The run at midnight, the window end, falls while the hosts
 			// settle: it is deferred too.
 			want:  []string{"poll n=4 [Fri 2026-11-06 21:00 CET, Fri 2026-11-06 22:00 CET, Fri 2026-11-06 23:00 CET, Sat 2026-11-07 00:00 CET] catch-up Sat 2026-11-07 00:30 CET next Sat 2026-11-07 01:00 CET (soon)"},
-			lines: []string{"poll (news-1): Fri 21:00 CET … Sat 00:00 CET → Sat 00:30 CET (4 runs coalesce into one after the window; next regular run Sat 01:00 CET)"},
-			notes: []string{"its next regular run, Sat 01:00 CET, is only 30m after the catch-up: the catch-up may not be needed"},
+			lines: []string{"poll (news-1): Fri 21:00 CET … Sat 00:00 CET → Sat 00:30 CET (4 runs coalesce into one after the window; next regular run Sat 7 Nov 01:00 CET)"},
+			notes: []string{"its next regular run, Sat 7 Nov 01:00 CET, is only 30m after the catch-up: the catch-up may not be needed"},
 		},
 		{
 			name:  "no catch-up when the next regular run is near enough, if asked",
@@ -200,16 +200,16 @@ func TestDeferJobs(t *testing.T) {
 			w:     fri,
 			opt:   DeferOptions{SkipWithin: time.Hour},
 			want:  []string{"poll n=4 [Fri 2026-11-06 21:00 CET, Fri 2026-11-06 22:00 CET, Fri 2026-11-06 23:00 CET, Sat 2026-11-07 00:00 CET] next Sat 2026-11-07 01:00 CET (soon)"},
-			lines: []string{"poll (news-1): Fri 21:00 CET … Sat 00:00 CET → no catch-up: the next regular run, Sat 01:00 CET, stands for the 4 runs"},
-			notes: []string{"no catch-up: its regular run at Sat 01:00 CET (1h after the window) stands for the 4 runs missed"},
+			lines: []string{"poll (news-1): Fri 21:00 CET … Sat 00:00 CET → no catch-up: the next regular run, Sat 7 Nov 01:00 CET, stands for the 4 runs"},
+			notes: []string{"no catch-up: its regular run at Sat 7 Nov 01:00 CET (1h after the window) stands for the 4 runs missed"},
 		},
 		{
 			name:  "no catch-up when the next regular run falls at the catch-up time",
 			jobs:  []*inventory.Job{testJob("half-hourly", "*/30 * * * *", A, "news-1")},
 			w:     Window{Start: jobAt(t, ams, "2026-11-06 23:00"), End: fri.End, Loc: ams},
 			want:  []string{"half-hourly n=3 [Fri 2026-11-06 23:00 CET, Fri 2026-11-06 23:30 CET, Sat 2026-11-07 00:00 CET] next Sat 2026-11-07 00:30 CET (soon)"},
-			lines: []string{"half-hourly (news-1): Fri 23:00, 23:30 CET, Sat 00:00 CET → no catch-up: the next regular run, Sat 00:30 CET, stands for the 3 runs"},
-			notes: []string{"no catch-up: its regular run at Sat 00:30 CET (30m after the window) stands for the 3 runs missed"},
+			lines: []string{"half-hourly (news-1): Fri 23:00, 23:30 CET, Sat 00:00 CET → no catch-up: the next regular run, Sat 7 Nov 00:30 CET, stands for the 3 runs"},
+			notes: []string{"no catch-up: its regular run at Sat 7 Nov 00:30 CET (30m after the window) stands for the 3 runs missed"},
 		},
 		{
 			name: "a job in another zone than the window",
@@ -279,7 +279,7 @@ func TestDeferJobs(t *testing.T) {
 			// Four runs in three hours of wall time: the window lasts four.
 			// The next regular run, 04:30 CET, is the catch-up time itself.
 			want:  []string{"half-past n=4 [Sun 2026-10-25 01:30 CEST, Sun 2026-10-25 02:30 CEST, Sun 2026-10-25 02:30 CET, Sun 2026-10-25 03:30 CET] next Sun 2026-10-25 04:30 CET (soon)"},
-			notes: []string{"no catch-up: its regular run at Sun 04:30 CET (30m after the window) stands for the 4 runs missed"},
+			notes: []string{"no catch-up: its regular run at Sun 25 Oct 04:30 CET (30m after the window) stands for the 4 runs missed"},
 		},
 		{
 			name:  "every minute over 12 hours: counted, the first and last five listed",
@@ -287,7 +287,7 @@ func TestDeferJobs(t *testing.T) {
 			w:     Window{Start: jobAt(t, ams, "2026-11-06 21:00"), End: jobAt(t, ams, "2026-11-07 09:00"), Loc: ams},
 			opt:   DeferOptions{Settle: -1},
 			want:  []string{"spin n=720 [Fri 2026-11-06 20:00 UTC, Fri 2026-11-06 20:01 UTC, Fri 2026-11-06 20:02 UTC, Fri 2026-11-06 20:03 UTC, Fri 2026-11-06 20:04 UTC, Sat 2026-11-07 07:55 UTC, Sat 2026-11-07 07:56 UTC, Sat 2026-11-07 07:57 UTC, Sat 2026-11-07 07:58 UTC, Sat 2026-11-07 07:59 UTC] omitted=710 next Sat 2026-11-07 08:00 UTC (soon)"},
-			lines: []string{"spin (news-1): Fri 21:00 CET … Sat 08:59 CET → no catch-up: the next regular run, Sat 09:00 CET, stands for the 720 runs"},
+			lines: []string{"spin (news-1): Fri 21:00 CET … Sat 08:59 CET → no catch-up: the next regular run, Sat 7 Nov 09:00 CET, stands for the 720 runs"},
 			notes: []string{"720 runs in the window: the first 5 and the last 5 are listed"},
 		},
 		{
@@ -296,7 +296,7 @@ func TestDeferJobs(t *testing.T) {
 			w:     Window{Start: jobAt(t, ams, "2026-11-06 21:00"), End: jobAt(t, ams, "2026-11-07 09:00"), Loc: ams},
 			opt:   DeferOptions{MaxListed: 4, MaxCount: 100},
 			want:  []string{"spin n=100 [Fri 2026-11-06 20:00 UTC, Fri 2026-11-06 20:01 UTC] omitted=98 capped next Sat 2026-11-07 08:30 UTC (soon)"},
-			lines: []string{"spin (news-1): Fri 21:00 CET … → no catch-up: the next regular run, Sat 09:30 CET, stands for the more than 100 runs"},
+			lines: []string{"spin (news-1): Fri 21:00 CET … → no catch-up: the next regular run, Sat 7 Nov 09:30 CET, stands for the more than 100 runs"},
 			notes: []string{"more than 100 runs in the window: counting stopped there; the runs listed are the first 2"},
 		},
 	}
