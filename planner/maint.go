@@ -96,14 +96,15 @@ func (p *Plan) NoGo() bool {
 
 // planner holds the work of one Plan call.
 type maint struct {
-	e    *Evaluator
-	g    *Graph
-	req  *PlanRequest
-	p    *Plan
-	s    *state  // the window: the scenario evaluated
-	res  *Result // and its report
-	down map[int]string
-	shed map[int]bool // devices that draw nothing during the window
+	e     *Evaluator
+	g     *Graph
+	req   *PlanRequest
+	p     *Plan
+	s     *state  // the window: the scenario evaluated
+	first *state  // what the cut itself darkens, before anything trips
+	res   *Result // and its report
+	down  map[int]string
+	shed  map[int]bool // devices that draw nothing during the window
 }
 
 // Plan makes the runbook for a maintenance window.
@@ -185,12 +186,12 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 		return nil, err
 	}
 	steps := g.run(s, &req.Scenario, lw)
-	m := &maint{e: w, g: g, req: &req, s: s, res: w.report(s, &req.Scenario, steps), down: map[int]string{}, shed: shed}
+	m := &maint{e: w, g: g, req: &req, s: s, first: first, res: w.report(s, &req.Scenario, steps), down: map[int]string{}, shed: shed}
 	m.p = &Plan{
 		Version: PlanVersion, Site: g.Site.Name, SiteFile: req.SiteFile, SiteSHA: req.SiteSHA,
 		Created: req.Now.UTC().Truncate(time.Second), Scenario: req.Scenario,
 		Window:  PlanWindow{Start: req.Start, End: req.End, TZ: req.Loc.String()},
-		Outages: []Outage{}, AtRisk: []AtRisk{}, Warnings: []string{}, Jobs: []JobDeferral{}, Queues: []QueuePlan{},
+		Outages: []Outage{}, Reasons: []string{}, AtRisk: []AtRisk{}, Warnings: []string{}, Jobs: []JobDeferral{}, Queues: []QueuePlan{},
 		PowerDown: []PowerDown{}, Steps: []RunStep{}, Options: req.Settings,
 	}
 	if err := m.powerDown(); err != nil {
@@ -199,14 +200,43 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 	if err := m.outages(); err != nil {
 		return nil, err
 	}
+	shutDown := map[string]bool{}
+	for _, pd := range m.p.PowerDown {
+		shutDown[pd.Device] = true
+	}
 	for _, r := range m.res.Redundancy {
-		m.p.AtRisk = append(m.p.AtRisk, AtRisk{Device: r.Device, Live: r.Live, Min: r.Min, Lost: joinLosses(r.Lost)})
+		if !shutDown[r.Device] {
+			m.p.AtRisk = append(m.p.AtRisk, AtRisk{Device: r.Device, Live: r.Live, Min: r.Min, Lost: joinLosses(r.Lost)})
+		}
 	}
 	m.preflight()
 	if err := m.jobs(); err != nil {
 		return nil, err
 	}
 	m.runbook()
+	if req.Start.Before(req.Now) {
+		m.p.Warnings = append(m.p.Warnings, fmt.Sprintf("the window starts in the past (%s)", m.when(req.Start)))
+	}
+	m.p.Preflight.Go = !m.p.Preflight.Skipped
+	for _, c := range m.p.Preflight.Checks {
+		if !c.OK {
+			m.p.Preflight.Go = false
+			m.p.Reasons = append(m.p.Reasons, c.Object+": "+c.Detail)
+		}
+	}
+	for _, o := range m.p.Outages {
+		if !o.Accepted {
+			m.p.Reasons = append(m.p.Reasons, fmt.Sprintf("service %s %s during the window (%d running, %d needed)", o.Service, o.Status, o.Running, o.Min))
+		}
+	}
+	switch {
+	case m.p.NoGo():
+		m.p.Verdict = VerdictNoGo
+	case m.p.Preflight.Skipped:
+		m.p.Verdict = VerdictNotChecked
+	default:
+		m.p.Verdict = VerdictGo
+	}
 	return m.p, nil
 }
 
@@ -526,12 +556,13 @@ func (m *maint) survivorChecks() {
 			continue
 		}
 		var bad []string
-		metered := true
+		metered, surviving := true, 0
 		for k, pl := range d.dev.PSUs {
 			o := g.psuOut[d.psu0+int32(k)]
 			if o < 0 || !s.live[o] {
 				continue // not a surviving supply
 			}
+			surviving++
 			r := read[pl.PDU]
 			switch {
 			case r == nil || r.Err != nil || r.Reading == nil:
@@ -553,17 +584,22 @@ func (m *maint) survivorChecks() {
 				metered = false
 			}
 		}
+		fix := "reseat or replace the supply (or switch the outlet on) and plan again, or shut the device down for the window (--shutdown " + d.dev.Name + ")"
+		if _, off := m.down[di]; off {
+			fix = "the plan shuts " + d.dev.Name + " down for the window because of it; reseat or replace the supply before power-up, or the post-checks fail (--shutdown " + d.dev.Name + " acknowledges it)"
+		}
 		switch {
+		case surviving == 0:
+			continue // nothing survives to check: it is shut down for the window
 		case len(bad) > 0:
-			pf.Checks = append(pf.Checks, Check{Name: "survivor-draws", Object: d.dev.Name, Detail: strings.Join(bad, "; ") + ": it would go dark at the cut",
-				Fix: "reseat or replace the supply (or switch the outlet on) and plan again, or shut the device down for the window (--shutdown " + d.dev.Name + ")"})
+			pf.Checks = append(pf.Checks, Check{Name: "survivor-draws", Object: d.dev.Name, Detail: strings.Join(bad, "; ") + ": it would go dark at the cut", Fix: fix})
 		case metered:
 			confirmed++
 		default:
 			unmetered++
 		}
 	}
-	detail := fmt.Sprintf("%d devices that keep running on fewer supplies draw current on them now", confirmed)
+	detail := fmt.Sprintf("%s that keep running on fewer supplies draw current on them now", plural(confirmed, "device", "devices"))
 	if unmetered > 0 {
 		detail += fmt.Sprintf("; %d more sit on outlets the PDU does not meter (outlets on, not confirmed by current)", unmetered)
 	}

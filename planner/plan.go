@@ -19,6 +19,8 @@ type Plan struct {
 	SiteFile  string        `json:"site_file"`   // the inventory the plan was made from, as given
 	SiteSHA   string        `json:"site_sha256"` // its digest: 'plan run' refuses a changed inventory
 	Created   time.Time     `json:"created"`
+	Verdict   string        `json:"verdict"` // go, no-go, or not-checked (pre-flight skipped)
+	Reasons   []string      `json:"reasons"` // for a no-go: every failing check and outage
 	Window    PlanWindow    `json:"window"`
 	Scenario  Scenario      `json:"scenario"`
 	Preflight Preflight     `json:"preflight"`
@@ -31,6 +33,13 @@ type Plan struct {
 	Steps     []RunStep     `json:"steps"`
 	Options   PlanSettings  `json:"settings"`
 }
+
+// Verdicts of a plan.
+const (
+	VerdictGo         = "go"
+	VerdictNoGo       = "no-go"
+	VerdictNotChecked = "not-checked" // no failing check, but the live pre-flight was skipped
+)
 
 // PlanWindow is when the work happens, with the zone the runbook is shown in.
 type PlanWindow struct {

@@ -3,6 +3,7 @@ package planner_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -474,5 +475,73 @@ func TestPlanNewerATSTest(t *testing.T) {
 	}
 	if p.Scenario.ATSUnit["ats-r07"] != planner.Works {
 		t.Errorf("the plan's scenario %+v does not record ats-r07 as transferring", p.Scenario)
+	}
+}
+
+// Power-up goes wave by wave: in each wave the outlets come on, then the
+// devices are started, then every one is confirmed up before the next
+// wave; deferred jobs resume only after the post-checks; a runbook that
+// does not fit its window is a no-go.
+func TestPlanPowerUpGating(t *testing.T) {
+	_, ev := exampleSite(t)
+	p := planFor(t, ev, "2026-11-27T20:00", "2026-11-27T23:00", []string{"pdu:r02-a", "pdu:r02-b"}, func(r *planner.PlanRequest) {
+		r.Settings.SwitchOutlets = true
+	})
+	waveOf := map[string]int{}
+	for _, pd := range p.PowerDown {
+		waveOf[pd.Device] = pd.Wave
+	}
+	for _, pd := range p.PowerDown {
+		on, start, up := stepIndex(p, "outlet-on/"+pd.Device), stepIndex(p, fmt.Sprintf("power-on/wave-%d", pd.Wave)), stepIndex(p, "verify-on/"+pd.Device)
+		if !(on >= 0 && on < start && start < up) {
+			t.Errorf("%s: outlets on at %d, wave started at %d, confirmed up at %d: want that order", pd.Device, on, start, up)
+		}
+		// Every device of a later-starting wave (a lower number) waits for
+		// this one to be confirmed.
+		for _, other := range p.PowerDown {
+			if other.Wave < pd.Wave {
+				if o := stepIndex(p, "outlet-on/"+other.Device); o < up {
+					t.Errorf("%s (wave %d) switched on at %d before %s (wave %d) is confirmed up at %d", other.Device, other.Wave, o, pd.Device, pd.Wave, up)
+				}
+			}
+		}
+	}
+	post := stepIndex(p, "post-check")
+	for _, j := range p.Jobs {
+		if i := stepIndex(p, "run-job/"+j.Job); i >= 0 && i < post {
+			t.Errorf("job %s resumes at step %d, before the post-checks (%d)", j.Job, i+1, post+1)
+		}
+	}
+	if p.Verdict == planner.VerdictGo || len(p.Reasons) == 0 {
+		t.Errorf("verdict %q, reasons %v: the rack's services go down, want a no-go with reasons", p.Verdict, p.Reasons)
+	}
+
+	// The same work squeezed into 45 minutes does not fit.
+	p = planFor(t, ev, "2026-11-27T20:00", "2026-11-27T20:45", []string{"pdu:r02-a", "pdu:r02-b"}, nil)
+	i := slices.IndexFunc(p.Preflight.Checks, func(c planner.Check) bool { return c.Name == "window-fits" })
+	if i < 0 || p.Preflight.Checks[i].OK || !p.NoGo() {
+		t.Errorf("a 45-minute window for 11 devices: checks %+v; want a failing window-fits and a no-go", p.Preflight.Checks)
+	}
+}
+
+// Devices shut down for the window are not listed as running on their
+// last supply.
+func TestPlanAtRiskExcludesShutDown(t *testing.T) {
+	_, ev := exampleSite(t)
+	p := planFor(t, ev, "2026-11-27T20:30", "2026-11-27T23:59", []string{"source:A"}, func(r *planner.PlanRequest) {
+		r.Extra = []string{"st-1", "shelf-1", "es-1"}
+	})
+	if len(p.AtRisk) == 0 {
+		t.Fatal("no device on its last supply after cutting feed A")
+	}
+	for _, r := range p.AtRisk {
+		for _, pd := range p.PowerDown {
+			if r.Device == pd.Device {
+				t.Errorf("%s is shut down and listed as running on its last supply", r.Device)
+			}
+		}
+	}
+	if p.Verdict != planner.VerdictNoGo || p.Reasons[len(p.Reasons)-1] != "service newsletter down during the window (0 running, 1 needed)" {
+		t.Errorf("verdict %q, reasons %q", p.Verdict, p.Reasons)
 	}
 }

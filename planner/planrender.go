@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,7 +48,12 @@ func (p *Plan) Render(w io.Writer, f Format) error {
 }
 
 func (p *Plan) renderDoc(d *doc, loc *time.Location) {
-	at := func(t time.Time) string { return t.In(loc).Format("Mon 15:04 MST") }
+	at := func(t time.Time) string {
+		if t.Second() != 0 {
+			return t.In(loc).Format("Mon 15:04:05 MST")
+		}
+		return t.In(loc).Format("Mon 15:04 MST")
+	}
 	day := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST") }
 	var cut []string
 	for _, c := range p.Scenario.Cut {
@@ -69,25 +75,21 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 	d.heading("Verdict")
 	switch {
 	case p.NoGo():
-		var why []string
-		for _, c := range p.Preflight.Checks {
-			if !c.OK {
-				why = append(why, c.Name+" "+c.Object)
-			}
+		d.line("NO-GO. Fix these (see below) and plan again:")
+		for _, r := range p.Reasons {
+			d.item(r)
 		}
-		for _, o := range p.Outages {
-			if !o.Accepted {
-				why = append(why, "service "+o.Service+" "+o.Status)
-			}
+		if d.md {
+			d.printf("\n")
 		}
-		d.line("NO-GO: " + strings.Join(why, "; ") + ". Fix these (see below) and plan again.")
 	case p.Preflight.Skipped:
 		d.line("NOT CHECKED: pre-flight skipped (--skip-preflight): planned ahead without live readings. Plan again with the site reachable before the window: the live checks have not run.")
 	default:
 		d.line("GO: every pre-flight check passed and every service keeps its minimum.")
 	}
-	d.line(fmt.Sprintf("%d devices shut down in %d waves, %d jobs deferred, %d mail queues held, %d steps (%d automatic).",
-		len(p.PowerDown), waves(p), deferred(p), len(p.Queues), len(p.Steps), autoSteps(p)))
+	d.line(fmt.Sprintf("%s shut down in %s, %s deferred, %s held, %s (%d automatic).",
+		plural(len(p.PowerDown), "device", "devices"), plural(waves(p), "wave", "waves"), plural(deferred(p), "job", "jobs"),
+		plural(len(p.Queues), "mail queue", "mail queues"), plural(len(p.Steps), "step", "steps"), autoSteps(p)))
 
 	if len(p.Outages) > 0 {
 		d.heading("Service outages")
@@ -149,9 +151,10 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 	}
 	if len(p.Queues) > 0 {
 		d.heading("Mail queues")
+		d.line("The backlog is what a queue takes in at its rate for as long as it is held: mail held before the shutdown, and what senders retry once it is back. It drains at the release rate.")
 		rows := [][]string{{"queue", "on", "held for", "backlog", "drain", "lifetime", "note"}}
 		for _, q := range p.Queues {
-			rows = append(rows, []string{q.Queue, q.Device, shortDur(time.Duration(q.Hold)), fmt.Sprintf("~%d msgs", q.Backlog),
+			rows = append(rows, []string{q.Queue, q.Device, shortDur(time.Duration(q.Hold)), fmt.Sprintf("~%d messages", q.Backlog),
 				fmt.Sprintf("%s at %.0f/min", shortDur(time.Duration(q.Drain)), q.Rate), shortDur(time.Duration(q.Lifetime)), q.Warning})
 		}
 		d.table(rows)
@@ -165,7 +168,11 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 		d.table(rows)
 	}
 
-	d.heading("Runbook")
+	if p.NoGo() {
+		d.heading("Runbook (DRAFT: the plan is a no-go)")
+	} else {
+		d.heading("Runbook")
+	}
 	if d.md {
 		rows := [][]string{{"#", "at", "step", "how", "done"}}
 		for _, st := range p.Steps {
@@ -177,9 +184,9 @@ func (p *Plan) renderDoc(d *doc, loc *time.Location) {
 		return
 	}
 	for _, st := range p.Steps {
-		d.printf("  %3d  %s  [%s]  %s\n", st.N, at(st.At), howOf(st), st.Title)
+		d.printf("  %3d  %-17s  %-6s  %s\n", st.N, at(st.At), howOf(st), st.Title)
 		if st.Detail != "" {
-			d.printf("                          %s\n", st.Detail)
+			d.printf("  %3s  %-17s  %-6s  %s\n", "", "", "", st.Detail)
 		}
 	}
 	d.printf("\n  Run it: feedplan plan run PLAN.json (dry-run), then --execute. Save the plan with -o json.\n")
@@ -262,6 +269,8 @@ func (p *Plan) renderICS(w io.Writer) error {
 		b.WriteString("BEGIN:VEVENT\r\n")
 		line(&b, "UID:"+uid+"-"+key+"@feedplan")
 		line(&b, "DTSTAMP:"+stamp)
+		// A plan made again replaces its events: same UIDs, a higher sequence.
+		line(&b, "SEQUENCE:"+strconv.FormatInt(max(p.Created.Unix()-sequenceEpoch, 0), 10))
 		line(&b, "DTSTART:"+start.UTC().Format("20060102T150405Z"))
 		line(&b, "DTEND:"+end.UTC().Format("20060102T150405Z"))
 		line(&b, "SUMMARY:"+icsText(summary))
@@ -275,19 +284,26 @@ func (p *Plan) renderICS(w io.Writer) error {
 	for _, c := range p.Scenario.Cut {
 		cut = append(cut, c.String())
 	}
-	verdict := "GO"
+	verdict, prefix := "GO", ""
 	switch {
 	case p.NoGo():
-		verdict = "NO-GO"
+		verdict, prefix = "NO-GO: "+strings.Join(p.Reasons, "; "), "NO-GO: "
 	case p.Preflight.Skipped:
-		verdict = "pre-flight not run yet"
+		verdict, prefix = "NOT CHECKED: the live pre-flight has not run yet", "NOT CHECKED: "
 	}
-	ev("window", fmt.Sprintf("Maintenance %s: cut %s", p.Site, strings.Join(cut, ", ")),
+	ev("window", fmt.Sprintf("%sMaintenance %s: cut %s", prefix, p.Site, strings.Join(cut, ", ")),
 		fmt.Sprintf("%s. %d devices shut down, %d jobs deferred, %d mail queues held. Runbook: feedplan plan run.", verdict, len(p.PowerDown), deferred(p), len(p.Queues)),
 		p.Window.Start, p.Window.End)
+	firstShutdown := true
 	for _, st := range p.Steps {
 		switch st.Kind {
-		case StepCheck, StepCut, StepRestore, StepHoldQueue, StepReleaseQ, StepRunJob, StepPostCheck:
+		case StepCheck, StepCut, StepRestore, StepHoldQueue, StepReleaseQ, StepDeferJob, StepRunJob, StepPostCheck:
+		case StepShutdown:
+			if !firstShutdown {
+				continue
+			}
+			firstShutdown = false
+			st.Title = fmt.Sprintf("Power-down begins (%s)", plural(len(p.PowerDown), "device", "devices"))
 		default:
 			continue
 		}
@@ -297,6 +313,9 @@ func (p *Plan) renderICS(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// sequenceEpoch keeps SEQUENCE small: seconds since 2026-01-01.
+const sequenceEpoch = 1767225600
 
 // icsText escapes a TEXT value.
 func icsText(s string) string {

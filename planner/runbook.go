@@ -12,6 +12,7 @@ import (
 // Timings of the runbook that are not settings.
 const (
 	verifyLag   = 2 * time.Minute  // from a cut or a restore to checking it
+	waveGap     = time.Minute      // from a wave confirmed up to the next wave
 	watchLag    = 10 * time.Minute // from the cut to the first look at the surviving side
 	workMin     = 15 * time.Minute // the least time between the cut and the restore
 	bootTime    = 10 * time.Minute // from power-up to a device drawing its load
@@ -117,11 +118,15 @@ func (m *maint) runbook() {
 	}
 	if len(cut) > 0 {
 		add(RunStep{ID: "cut", Phase: PhaseCut, At: cutAt, Kind: StepCut, Title: "Cut " + strings.Join(cut, ", "),
-			Detail: "the technician de-energises it; confirm when done"})
+			Detail: "the technician de-energises what is named; confirm when done"})
 		vc := RunStep{ID: "verify-cut", Phase: PhaseCut, At: cutAt.Add(verifyLag), Kind: StepVerifyCut, Auto: true, PDUs: darkPDUs, ATS: transfers,
-			Title: fmt.Sprintf("Verify the cut: %d PDUs read 0 A", len(darkPDUs))}
-		if len(transfers) > 0 {
-			vc.Title += fmt.Sprintf(", ATS %s on their other input", strings.Join(transfers, ", "))
+			Title: fmt.Sprintf("Verify the cut: %s read 0 A", plural(len(darkPDUs), "PDU", "PDUs"))}
+		switch len(transfers) {
+		case 0:
+		case 1:
+			vc.Title += fmt.Sprintf(", ATS %s on its other input", transfers[0])
+		default:
+			vc.Title += fmt.Sprintf(", ATS %s on their other inputs", strings.Join(transfers, ", "))
 		}
 		add(vc)
 		add(RunStep{ID: "watch", Phase: PhaseCut, At: cutAt.Add(watchLag), Kind: StepWatch, Auto: true, PDUs: liveAfter,
@@ -129,87 +134,110 @@ func (m *maint) runbook() {
 			Detail: "repeat during the work; 'feedplan monitor' alerts on it"})
 	}
 
-	// Power-up budget: every device staggered, then boot and checks.
-	nUp := len(p.PowerDown)
-	upBudget := verifyLag + time.Duration(nUp)*time.Duration(set.Stagger) + bootTime + postLag
-	restoreAt := end.Add(-upBudget)
+	// Power-up budget: each wave's devices staggered, then their boot and
+	// its confirmation before the next wave starts; then the checks.
+	stagger := time.Duration(set.Stagger)
+	upBudget := verifyLag + postLag
+	for w := 1; w <= waves; w++ {
+		n := 0
+		for _, pd := range p.PowerDown {
+			if pd.Wave == w {
+				n++
+			}
+		}
+		if n > 0 {
+			upBudget += time.Duration(n)*stagger + bootTime + waveGap
+		}
+	}
+	restoreAt := end.Add(-upBudget).Truncate(time.Minute)
 	if min := cutAt.Add(workMin); restoreAt.Before(min) {
 		restoreAt = min
 	}
 	if len(cut) > 0 {
 		add(RunStep{ID: "restore", Phase: PhaseRestore, At: restoreAt, Kind: StepRestore, Title: "Restore " + strings.Join(cut, ", "),
-			Detail: "the technician re-energises it; confirm when done"})
+			Detail: "the technician re-energises what was cut; confirm when done"})
 		add(RunStep{ID: "verify-power", Phase: PhaseRestore, At: restoreAt.Add(verifyLag), Kind: StepVerifyPower, Auto: true, PDUs: darkPDUs,
-			Title: fmt.Sprintf("Verify power is back: the %d PDUs cut are live again", len(darkPDUs))})
+			Title: fmt.Sprintf("Verify power is back: the %s cut are live again", plural(len(darkPDUs), "PDU", "PDUs"))})
 	}
 
-	// Power-up: what others depend on first (reverse waves), staggered.
+	// Power-up: what others depend on first (reverse waves). In each wave
+	// the outlets come on one device at a time (inrush), then the devices
+	// that do not start by themselves are started, then every one of them
+	// is confirmed up before the next wave begins.
 	upAt := restoreAt.Add(verifyLag)
-	stagger := time.Duration(set.Stagger)
 	upOf := map[string]time.Time{}
 	for w := waves; w >= 1; w-- {
 		var names []string
-		waveStart := upAt
+		at := upAt
 		for _, pd := range p.PowerDown {
 			if pd.Wave != w {
 				continue
 			}
 			names = append(names, pd.Device)
 			if set.SwitchOutlets && len(pd.Outlets) > 0 {
-				add(RunStep{ID: "outlet-on/" + pd.Device, Phase: PhaseUp, At: upAt, Kind: StepOutletOn, Auto: true, Wave: w, Device: pd.Device, Outlets: pd.Outlets,
+				add(RunStep{ID: "outlet-on/" + pd.Device, Phase: PhaseUp, At: at, Kind: StepOutletOn, Auto: true, Wave: w, Device: pd.Device, Outlets: pd.Outlets,
 					Title: fmt.Sprintf("Switch on the outlets of %s: %s", pd.Device, strings.Join(pd.Outlets, ", "))})
 			}
-			upOf[pd.Device] = upAt
-			upAt = upAt.Add(stagger)
+			upOf[pd.Device] = at
+			at = at.Add(stagger)
 		}
 		if len(names) == 0 {
 			continue
 		}
-		add(RunStep{ID: fmt.Sprintf("power-on/wave-%d", w), Phase: PhaseUp, At: waveStart, Kind: StepPowerOn, Wave: w,
-			Title:  fmt.Sprintf("Start wave %d, %s apart: %s", w, shortDur(stagger), listNames(names)),
-			Detail: "devices set to power on when power returns start by themselves; start the others by their power button or BMC, in this order"})
-		for _, n := range names {
-			add(RunStep{ID: "verify-on/" + n, Phase: PhaseUp, At: upOf[n].Add(bootTime), Kind: StepVerifyOn, Auto: true, Wave: w, Device: n, Outlets: outletsOf(p, n),
-				Title: fmt.Sprintf("Confirm %s is up: it draws current again", n)})
+		how := "devices set to power on when power returns start by themselves; start the others by their power button or BMC, in this order, " + shortDur(stagger) + " apart"
+		if set.SwitchOutlets {
+			how = "their outlets are on; " + how
 		}
+		add(RunStep{ID: fmt.Sprintf("power-on/wave-%d", w), Phase: PhaseUp, At: at, Kind: StepPowerOn, Wave: w,
+			Title: fmt.Sprintf("Start wave %d: %s", w, listNames(names)), Detail: how})
+		confirmAt := at.Add(bootTime)
+		for _, n := range names {
+			add(RunStep{ID: "verify-on/" + n, Phase: PhaseUp, At: confirmAt, Kind: StepVerifyOn, Auto: true, Wave: w, Device: n, Outlets: outletsOf(p, n),
+				Title: fmt.Sprintf("Confirm %s is up: it draws current again", n)})
+			upOf[n] = confirmAt
+		}
+		upAt = confirmAt.Add(waveGap)
 	}
-	lastUp := upAt.Add(bootTime)
+	lastUp := upAt
 
 	// Releases: each queue once its MTA is up, at its rate.
 	for _, qi := range held {
 		q := &p.Queues[qi]
 		at := lastUp
 		if t, ok := upOf[q.Device]; ok {
-			at = t.Add(bootTime + releaseLag)
+			at = t.Add(releaseLag)
 		}
 		add(RunStep{ID: "release/" + q.Queue, Phase: PhaseRelease, At: at, Kind: StepReleaseQ, Auto: true, Queue: q.Queue, Device: q.Device, Rate: q.Rate,
 			Title: fmt.Sprintf("Release mail queue %s at %.0f messages a minute", q.Queue, q.Rate)})
 		q.ReleasedAt = "release/" + q.Queue
 		m.queueEstimate(q, at.Sub(holdAt))
 	}
+	post := lastUp.Add(postLag)
+	add(RunStep{ID: "post-check", Phase: PhasePost, At: post, Kind: StepPostCheck, Auto: true, PDUs: darkPDUs, Outlets: m.touchedOutlets(),
+		Title: "Post-checks: every device has all its supplies live and drawing, no alert open"})
+	// Deferred jobs resume once everything is back: at their catch-up time,
+	// or after the post-checks if those run later.
 	for _, j := range p.Jobs {
 		if j.Conflict {
 			continue
 		}
-		st := RunStep{ID: "run-job/" + j.Job, Phase: PhaseRelease, Kind: StepRunJob, Job: j.Job, Detail: j.Command}
+		st := RunStep{ID: "run-job/" + j.Job, Phase: PhasePost, Kind: StepRunJob, Job: j.Job, Detail: j.Command}
 		switch {
 		case j.CatchUp != nil:
-			st.At = j.CatchUp.At
-			st.Title = fmt.Sprintf("Resume job %s and run it once now (it missed %d run(s) in the window)", j.Job, j.RunCount)
+			st.At = latest(j.CatchUp.At, post.Add(releaseLag))
+			st.Title = fmt.Sprintf("Resume job %s and run it once now (it missed %s in the window)", j.Job, plural(j.RunCount, "run", "runs"))
 		case j.NextRun != nil:
-			st.At = j.NextRun.At.Add(-deferLead)
+			st.At = latest(j.NextRun.At.Add(-deferLead), post.Add(releaseLag))
 			st.Title = fmt.Sprintf("Resume job %s: its next regular run, %s, stands for the missed ones", j.Job, m.when(j.NextRun.At))
 		default:
 			continue
 		}
 		add(st)
 	}
-	post := lastUp.Add(postLag)
-	add(RunStep{ID: "post-check", Phase: PhasePost, At: post, Kind: StepPostCheck, Auto: true, PDUs: darkPDUs, Outlets: m.touchedOutlets(),
-		Title: "Post-checks: every device has all its supplies live and drawing, no alert open"})
-
 	if post.After(end) {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("the runbook needs until %s, %s past the window's end: start earlier or shorten the stagger (--stagger)", m.when(post), shortDur(post.Sub(end))))
+		p.Preflight.Checks = append(p.Preflight.Checks, Check{Name: "window-fits", Object: "window",
+			Detail: fmt.Sprintf("the runbook needs until %s, %s past the window's end (%s)", m.when(post), shortDur(post.Sub(end)), m.when(end)),
+			Fix:    "start earlier, end later, or shorten --shutdown-timeout and --stagger"})
 	}
 	slices.SortStableFunc(p.Steps, func(a, b RunStep) int { return a.At.Compare(b.At) })
 	for i := range p.Steps {
@@ -251,7 +279,7 @@ func (m *maint) cutPDUs() (dark, live []string) {
 	for _, pd := range g.Site.PDUs {
 		i := g.pdus[pd.Name].pdu
 		switch {
-		case b.live[i] && !s.live[i]:
+		case b.live[i] && !m.first.live[i]: // the cut's, not a trip's
 			dark = append(dark, pd.Name)
 		case s.live[i]:
 			live = append(live, pd.Name)
@@ -326,6 +354,13 @@ func shortDur(d time.Duration) string {
 
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
 		return b
 	}
 	return a

@@ -52,7 +52,7 @@ func commands() []command {
 		{"monitor", "poll on a schedule, evaluate failover risk, and alert", cmdMonitor},
 		{"ats-test", "test an ATS's switchover: transfer to the other input and back (dry run by default)", cmdATSTest},
 		{"plan", "plan a maintenance window: pre-flight, job and mail deferral, power-down, cut, power-up (runbook)", cmdPlan},
-		{"window", "silence the alerts a maintenance window that silences the alerts it expects", cmdWindow},
+		{"window", "silence, for a maintenance window, the alerts it expects (and nothing else)", cmdWindow},
 		{"sim", "serve a site's PDUs and ATS units over SNMP, with faults on demand", cmdSim},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,7 +41,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&extra, "shutdown", "a device to shut down for the window although it keeps power (repeatable)")
 	startS := fs.String("start", "", "when the work starts: 2026-11-28T21:00 in --tz, or RFC 3339 with an offset")
 	endS := fs.String("end", "", "when power must be back: same forms as --start")
-	tz := fs.String("tz", "UTC", "IANA time zone of --start/--end and of the runbook: Europe/Amsterdam")
+	tz := fs.String("tz", "", "IANA time zone the crew works in, of --start/--end and of the runbook: Europe/Amsterdam, UTC (required)")
 	skip := fs.Bool("skip-preflight", false, "plan ahead without polling the site (the plan says the live checks did not run)")
 	stagger := fs.Duration("stagger", planner.DefaultStagger, "between devices powered up again (limits inrush)")
 	wait := fs.Duration("shutdown-timeout", planner.DefaultShutdownWait, "how long a device may take to drop to 0 A; also the time between waves")
@@ -63,8 +64,12 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "feedplan plan: say what is cut for the window, e.g. --cut source:A")
 		return exitBadInput
 	}
+	if *tz == "" {
+		fmt.Fprintln(stderr, "feedplan plan: --tz is required: the zone the crew works in, e.g. --tz Europe/Amsterdam (or --tz UTC)")
+		return exitBadInput
+	}
 	loc, err := time.LoadLocation(*tz)
-	if err != nil {
+	if err != nil || *tz == "Local" {
 		fmt.Fprintf(stderr, "feedplan plan: --tz %q: not an IANA time zone (e.g. Europe/Amsterdam, UTC)\n", *tz)
 		return exitBadInput
 	}
@@ -185,7 +190,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		if err := writeAtomic(*out, buf.Bytes()); err != nil {
-			fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
+			fmt.Fprintf(stderr, "feedplan plan: writing %s: %v\n", *out, errors.Unwrap(err))
 			return exitBadInput
 		}
 		fmt.Fprintf(stderr, "feedplan plan: wrote %s (%s)\n", *out, verdict(plan))
@@ -214,8 +219,10 @@ func parseWhen(s string, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, fmt.Errorf("required, e.g. 2026-11-28T21:00")
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
 		t, err := time.ParseInLocation(layout, s, loc)

@@ -88,14 +88,16 @@ func TestPlanCLIBadInput(t *testing.T) {
 		want string
 	}{
 		{"no cut", []string{"plan", site, "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--skip-preflight"}, "say what is cut"},
-		{"no start", []string{"plan", site, "--cut", "source:A", "--end", "2026-11-27T23:00", "--skip-preflight"}, "--start: required"},
+		{"no start", []string{"plan", site, "--cut", "source:A", "--end", "2026-11-27T23:00", "--tz", "UTC", "--skip-preflight"}, "--start: required"},
+		{"no zone", []string{"plan", site, "--cut", "source:A", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--skip-preflight"}, "--tz is required"},
+		{"local zone", []string{"plan", site, "--cut", "source:A", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--tz", "Local", "--skip-preflight"}, "not an IANA time zone"},
 		{"bad zone", []string{"plan", site, "--cut", "source:A", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--tz", "Mars/Olympus", "--skip-preflight"}, "not an IANA time zone"},
 		{"start in the spring-forward gap", []string{"plan", site, "--cut", "source:A", "--start", "2027-03-28T02:30", "--end", "2027-03-28T05:00", "--tz", "Europe/Amsterdam", "--skip-preflight"}, "does not exist in Europe/Amsterdam"},
 		{"end in the repeated hour", []string{"plan", site, "--cut", "source:A", "--start", "2026-10-25T01:00", "--end", "2026-10-25T02:30", "--tz", "Europe/Amsterdam", "--skip-preflight"}, "happens twice"},
-		{"end before start", []string{"plan", site, "--cut", "source:A", "--start", "2026-11-27T23:00", "--end", "2026-11-27T20:00", "--skip-preflight"}, "ends"},
-		{"unknown device", []string{"plan", site, "--cut", "source:A", "--shutdown", "web-33", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--skip-preflight"}, `did you mean web-3`},
-		{"unknown service", []string{"plan", site, "--cut", "source:A", "--accept-outage", "mial", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--skip-preflight"}, `service "mial" is not in site`},
-		{"bad format", []string{"plan", site, "--cut", "source:A", "-o", "pdf", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--skip-preflight"}, "want text, markdown, json or ics"},
+		{"end before start", []string{"plan", site, "--cut", "source:A", "--start", "2026-11-27T23:00", "--end", "2026-11-27T20:00", "--tz", "UTC", "--skip-preflight"}, "ends"},
+		{"unknown device", []string{"plan", site, "--cut", "source:A", "--shutdown", "web-33", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--tz", "UTC", "--skip-preflight"}, `did you mean web-3`},
+		{"unknown service", []string{"plan", site, "--cut", "source:A", "--accept-outage", "mial", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--tz", "UTC", "--skip-preflight"}, `service "mial" is not in site`},
+		{"bad format", []string{"plan", site, "--cut", "source:A", "-o", "pdf", "--start", "2026-11-27T20:30", "--end", "2026-11-27T23:00", "--tz", "UTC", "--skip-preflight"}, "want text, markdown, json or ics"},
 	} {
 		code, out, errOut := feedplan(c.args...)
 		if code != exitBadInput || !strings.Contains(errOut, c.want) {

@@ -327,7 +327,7 @@ func TestPlanRunRefusals(t *testing.T) {
 	b, _ := os.ReadFile("../../examples/site.yaml")
 	os.WriteFile(site, b, 0o644)
 	if code, out, errOut := feedplan("plan", site, "--cut", "circuit:A-11", "--start", "2026-12-01T21:00", "--end", "2026-12-01T23:30",
-		"--skip-preflight", "--out", plan); code != exitOK {
+		"--tz", "UTC", "--skip-preflight", "--out", plan); code != exitOK {
 		t.Fatalf("feedplan plan = %d\n%s\n%s", code, out, errOut)
 	}
 	runPlan := func(args ...string) (int, string) {
