@@ -97,7 +97,11 @@ func (r *runner) finish(st planner.RunStep, rep *report, fix string) StepResult 
 	switch {
 	case len(rep.fails) > 0:
 		e.Outcome, e.Detail = "failed", strings.Join(rep.fails, "; ")
-		res = StepResult{Outcome: Failed, Detail: strings.Join(rep.fails, "; "), Fix: fix}
+		short := rep.fails[0]
+		if len(rep.fails) > 1 {
+			short = fmt.Sprintf("%d checks failed (above); the first: %s", len(rep.fails), rep.fails[0])
+		}
+		res = StepResult{Outcome: Failed, Detail: short, Fix: fix}
 	case len(rep.warns) > 0:
 		e.Outcome, e.Detail = Warning, strings.Join(rep.warns, "; ")
 		res = StepResult{Outcome: Warning, Detail: strings.Join(rep.warns, "; ")}
@@ -162,14 +166,25 @@ func (r *runner) check(ctx context.Context, st planner.RunStep) StepResult {
 		return StepResult{Outcome: Interrupted, Detail: "interrupted while reading"}
 	}
 	off := r.p.Options.OffAmps
+	// A PDU that does not answer is said once, with the devices it leaves
+	// unconfirmed, not once per device.
+	silent := map[string][]string{}
+	var silentOrder []string
 	for _, s := range survivors {
 		need := max(s.d.MinPSUs, 1)
 		drawing, unknown := 0, 0
 		var seen []string
+		unanswered := false
 		for _, p := range s.plugs {
 			pl, _ := inventory.ParsePlug(p)
 			if err := errs[pl.PDU]; err != nil {
-				seen = append(seen, fmt.Sprintf("%s: %v", p, err))
+				if _, ok := silent[pl.PDU]; !ok {
+					silentOrder = append(silentOrder, pl.PDU)
+				}
+				if !contains(silent[pl.PDU], s.d.Name) {
+					silent[pl.PDU] = append(silent[pl.PDU], s.d.Name)
+				}
+				unanswered = true
 				continue
 			}
 			o := outletOf(rd[pl.PDU], pl.Outlet)
@@ -190,11 +205,16 @@ func (r *runner) check(ctx context.Context, st planner.RunStep) StepResult {
 		switch {
 		case drawing >= need:
 			rep.ok("%s draws on its surviving supply: %s", s.d.Name, strings.Join(seen, ", "))
+		case unanswered && drawing+unknown < need:
+			// said below, with its PDU
 		case drawing+unknown >= need:
 			rep.warn("%s: cannot tell whether it draws on its surviving supply (%s): look at it before the cut", s.d.Name, strings.Join(seen, ", "))
 		default:
 			rep.fail("%s would go down at the cut: its surviving supplies do not carry it now (%s; it needs %d)", s.d.Name, listOr(seen), need)
 		}
+	}
+	for _, p := range silentOrder {
+		rep.fail("PDU %s does not answer (%v): the surviving supplies of %s cannot be confirmed", p, errs[p], listNames(silent[p]))
 	}
 	for _, a := range relied {
 		af, _ := r.flow.ATS(a)
@@ -224,6 +244,9 @@ func (r *runner) check(ctx context.Context, st planner.RunStep) StepResult {
 		}
 	}
 	for _, p := range switched {
+		if _, said := silent[p]; said {
+			continue
+		}
 		if err := errs[p]; err != nil {
 			rep.fail("PDU %s, whose outlets the run switches, does not answer: %v", p, err)
 		} else {
@@ -637,4 +660,12 @@ func (r *runner) postCheck(ctx context.Context, st planner.RunStep) StepResult {
 		}
 	}
 	return r.finish(st, rep, "look at the supplies named (a PSU that stays dark, an outlet still off, a cord), repair, then resume")
+}
+
+// listNames lists names, the first ten and a count of the rest.
+func listNames(names []string) string {
+	if len(names) <= 10 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:10], ", ") + fmt.Sprintf(" and %d more", len(names)-10)
 }

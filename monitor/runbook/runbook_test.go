@@ -577,6 +577,19 @@ func TestVerifyAndActionFailures(t *testing.T) {
 			t.Errorf("stop = %+v", res.Stop)
 		}
 	})
+	t.Run("check: a silent surviving PDU is one failure naming its devices", func(t *testing.T) {
+		e := newEnv(t)
+		e.lab.dead["pb"] = true
+		opt := e.options(testPlan(planner.RunStep{ID: "check", Kind: planner.StepCheck, Auto: true}))
+		opt.Execute = true
+		res := e.run(context.Background(), opt)
+		if res.Stop == nil || !strings.Contains(res.Stop.Detail, "PDU pb does not answer") || !strings.Contains(res.Stop.Detail, "the surviving supplies of db-1") {
+			t.Fatalf("stop = %+v", res.Stop)
+		}
+		if n := strings.Count(e.out.String(), "\n    FAILED: PDU pb does not answer"); n != 1 {
+			t.Errorf("the silent PDU is said %d times:\n%s", n, e.out.String())
+		}
+	})
 	t.Run("post-check finds a silent supply", func(t *testing.T) {
 		e := newEnv(t)
 		e.lab.silent["pb:2"] = true
