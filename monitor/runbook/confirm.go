@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // ErrNoAnswer is the error of a confirmation nobody can give: the input
@@ -16,9 +17,20 @@ var ErrNoAnswer = errors.New("no answer: the input ended (run with --yes for a d
 // LineConfirmer asks on w and reads answers from r, a line each: "yes"
 // confirms, "no" (or "stop") declines, anything else asks again. A
 // cancelled context ends the wait. One goroutine reads r for the
-// confirmer's lifetime, so that a cancelled wait loses no line.
+// confirmer's lifetime, so that a cancelled wait loses no line. A line
+// typed before the question was asked is not its answer (a "yes" typed
+// twice at the cut must not confirm the next step unread): it is dropped.
 func LineConfirmer(r io.Reader, w io.Writer) func(ctx context.Context, prompt string) (bool, error) {
-	lines := make(chan string)
+	return lineConfirmer(r, w, time.Now)
+}
+
+type line struct {
+	text string
+	at   time.Time // when it was read
+}
+
+func lineConfirmer(r io.Reader, w io.Writer, now func() time.Time) func(ctx context.Context, prompt string) (bool, error) {
+	lines := make(chan line)
 	done := make(chan struct{})
 	var readErr error
 	started := false
@@ -28,17 +40,19 @@ func LineConfirmer(r io.Reader, w io.Writer) func(ctx context.Context, prompt st
 			defer close(done)
 			sc := bufio.NewScanner(r)
 			for sc.Scan() {
-				lines <- sc.Text()
+				lines <- line{sc.Text(), now()}
 			}
 			readErr = sc.Err()
 		}()
 	}
 	return func(ctx context.Context, prompt string) (bool, error) {
+		asked := now()
 		if !started {
-			start()
+			start() // after the question's time: what it reads answers it
 		}
 		for {
 			fmt.Fprint(w, prompt)
+		wait:
 			select {
 			case <-ctx.Done():
 				fmt.Fprintln(w)
@@ -50,7 +64,11 @@ func LineConfirmer(r io.Reader, w io.Writer) func(ctx context.Context, prompt st
 				}
 				return false, ErrNoAnswer
 			case l := <-lines:
-				switch strings.ToLower(strings.TrimSpace(l)) {
+				if l.at.Before(asked) {
+					fmt.Fprintf(w, "\n  (an answer typed before this question, %q, is ignored)\n%s", l.text, prompt)
+					goto wait
+				}
+				switch strings.ToLower(strings.TrimSpace(l.text)) {
 				case "yes":
 					return true, nil
 				case "no", "stop":
