@@ -67,6 +67,7 @@ const (
 	Forced        = "forced"         // an outlet switched with --force
 	Warning       = "warning"        // done, with something to look at
 	Skipped       = "skipped"        // done in an earlier run, or before --from
+	SkippedFrom   = "skipped-from"   // in the state: not run, skipped by the operator with --from
 	Would         = "would"          // a dry run
 	Failed        = "failed"
 	Refused       = "refused"
@@ -333,6 +334,17 @@ func (r *runner) walk(ctx context.Context, start int) {
 		if i < start {
 			r.res.Steps = append(r.res.Steps, StepResult{ID: st.ID, Kind: st.Kind, Outcome: Skipped, Detail: "before --from"})
 			fmt.Fprintf(r.out, "%s: skipped (before --from %s)\n", tag, r.opt.From)
+			// Recorded as done: a later plain resume must not run a step
+			// the operator skipped (a shutdown after power-up, an outlet
+			// switched off under a running device).
+			if _, ok := r.state.done(st.ID); !ok && r.opt.Execute {
+				r.state.Steps = append(r.state.Steps, StepState{ID: st.ID, Kind: st.Kind, Outcome: SkippedFrom, At: r.opt.Now().UTC(), Detail: "skipped with --from " + r.opt.From})
+				r.audit(atstest.Entry{StepID: st.ID, Step: st.Kind, Device: st.Device, Outcome: SkippedFrom, Detail: "skipped with --from " + r.opt.From})
+				if err := r.writeState(); err != nil {
+					r.stop(StepResult{ID: st.ID, Kind: st.Kind, Outcome: Failed, Detail: fmt.Sprintf("recording the skip failed: %v", err), Fix: "make the state file writable"})
+					return
+				}
+			}
 			continue
 		}
 		if prev, ok := r.state.done(st.ID); ok && r.opt.From == "" {
