@@ -32,6 +32,9 @@ the confirmation, with FEEDPLAN_STEP_ID, FEEDPLAN_STEP_KIND,
 FEEDPLAN_DEVICE, FEEDPLAN_QUEUE, FEEDPLAN_JOB, FEEDPLAN_PLAN and
 FEEDPLAN_SITE set: a drill makes the cut with it.
 
+A plan whose verdict is no-go only runs dry, unless --despite-no-go
+REASON (audited).
+
 An outlet is never switched off while it is the last supply of a device
 that draws more than the plan's off_amps, unless --force --reason TEXT.
 After the cut, a PDU that does not answer counts as dark only when the
@@ -58,6 +61,7 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	yes := fs.Bool("yes", false, "confirm manual steps without asking (drills; audited as automatic)")
 	force := fs.Bool("force", false, "switch an outlet off even when it is a running device's last live supply (needs --reason)")
 	reason := fs.String("reason", "", "why the run is forced: goes to the audit log")
+	despite := fs.String("despite-no-go", "", "execute a plan whose verdict is no-go; the `reason` goes to the audit log")
 	from := fs.String("from", "", "start at this step `id`, whatever the state file says")
 	restart := fs.Bool("restart", false, "forget the state file and start at the first step")
 	sitePath := fs.String("site", "", "the inventory (default: the plan's site_file)")
@@ -136,7 +140,7 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	resume += "'"
 	opt := runbook.Options{Plan: plan, PlanFile: planFile, PlanSHA: planSHA, Site: site,
-		Execute: *execute, Yes: *yes, Force: *force, Reason: *reason, From: *from, Restart: *restart, OnManual: *onManual,
+		Execute: *execute, Yes: *yes, Force: *force, Reason: *reason, DespiteNoGo: *despite, From: *from, Restart: *restart, OnManual: *onManual,
 		StateFile: *statePath, Operator: *operator, Power: power, Out: stdout, Logger: log, Command: resume,
 		Poll: *poll, PowerWait: *powerWait, ActionTimeout: *actionTimeout}
 	if !*manualQueues && len(site.MailQueues) > 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"feedplan/monitor/runbook"
+	"feedplan/planner"
 )
 
 // A step skipped with --from is recorded: a plain resume after a later
@@ -64,4 +65,37 @@ func findStep(st *runbook.State, id string) (runbook.StepState, bool) {
 		}
 	}
 	return runbook.StepState{}, false
+}
+
+// A no-go plan runs dry, but is not executed unless the operator says why.
+func TestNoGoPlanIsNotExecuted(t *testing.T) {
+	e := newEnv(t)
+	p := fullPlan("true")
+	p.Preflight.Checks = []planner.Check{{Name: "surviving-load", Object: "pdu:pb", Detail: "would trip: 17.3 A > 16 A"}}
+	opt := e.options(p)
+	opt.Execute, opt.Confirm = true, e.technician
+	if _, err := runbook.Run(context.Background(), opt); err == nil || !strings.Contains(err.Error(), "the plan is a no-go (pdu:pb: would trip") {
+		t.Fatalf("executing a no-go plan: err = %v; want a refusal naming why", err)
+	}
+	if sets := e.lab.Sets(); len(sets) != 0 {
+		t.Errorf("the refused run switched %v", sets)
+	}
+	// The verdict field is not trusted: the checks decide.
+	p.Verdict = planner.VerdictGo
+	if _, err := runbook.Run(context.Background(), opt); err == nil {
+		t.Error("a no-go plan whose verdict field says go was executed")
+	}
+	opt.DespiteNoGo = "breaker pb replaced by a 32 A one this afternoon"
+	e.lab.set(func(l *lab) { l.stopped["web-1"] = true })
+	if res := e.run(context.Background(), opt); !res.Done() {
+		t.Fatalf("--despite-no-go run stopped at %+v\n%s", res.Stop, e.out.String())
+	}
+	if es := e.audit.find("", "ok"); len(es) == 0 || !strings.Contains(es[0].Detail, "breaker pb replaced") {
+		t.Errorf("the start entry does not carry the reason: %+v", es)
+	}
+	// A dry run of it is fine.
+	opt = e.options(p)
+	if _, err := runbook.Run(context.Background(), opt); err != nil {
+		t.Errorf("dry run of a no-go plan: %v", err)
+	}
 }

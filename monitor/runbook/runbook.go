@@ -34,8 +34,12 @@ type Options struct {
 	Yes     bool   // confirm manual steps without asking (drills); audited as automatic
 	Force   bool   // switch off an outlet even when it carries a running device's last live supply
 	Reason  string // why it is forced; required with Force
-	From    string // start at this step id, whatever the state says
-	Restart bool   // forget the state and start at the first step
+	// DespiteNoGo executes a plan whose verdict is no-go (a failing
+	// pre-flight check, a service below its minimum): the reason, for the
+	// audit log. Without it such a plan only runs dry.
+	DespiteNoGo string
+	From        string // start at this step id, whatever the state says
+	Restart     bool   // forget the state and start at the first step
 	// OnManual is a shell command run at every manual step before the
 	// confirmation (execute only), with the step in its environment:
 	// FEEDPLAN_STEP_ID, FEEDPLAN_STEP_KIND, FEEDPLAN_DEVICE, …
@@ -125,6 +129,23 @@ func (o *Options) check() error {
 	}
 	if o.Execute && o.Audit == nil {
 		errs = append(errs, errors.New("executing needs an audit log"))
+	}
+	if o.Execute && o.Plan != nil && o.Plan.NoGo() && strings.TrimSpace(o.DespiteNoGo) == "" {
+		var why []string
+		for _, c := range o.Plan.Preflight.Checks {
+			if !c.OK {
+				why = append(why, c.Object+": "+c.Detail)
+			}
+		}
+		for _, out := range o.Plan.Outages {
+			if !out.Accepted {
+				why = append(why, "service "+out.Service+" "+out.Status)
+			}
+		}
+		if len(why) > 3 {
+			why = append(why[:3], fmt.Sprintf("and %d more", len(why)-3))
+		}
+		errs = append(errs, fmt.Errorf("the plan is a no-go (%s): fix that and plan again, or run it anyway with --despite-no-go REASON (audited)", strings.Join(why, "; ")))
 	}
 	if o.Force && strings.TrimSpace(o.Reason) == "" {
 		errs = append(errs, errors.New("forcing needs a reason, for the audit log"))
@@ -288,6 +309,9 @@ func (r *runner) header(start int) {
 	}
 	if r.opt.Force {
 		fmt.Fprintf(r.out, "FORCED (%s): an outlet carrying a running device's last live supply is switched off anyway.\n", r.opt.Reason)
+	}
+	if r.p.NoGo() && r.opt.Execute {
+		fmt.Fprintf(r.out, "THE PLAN IS A NO-GO, executed anyway (--despite-no-go: %s).\n", r.opt.DespiteNoGo)
 	}
 	switch {
 	case r.opt.Restart:
@@ -456,6 +480,9 @@ func (r *runner) auditStart(start int) error {
 	}
 	if r.opt.OnManual != "" {
 		d = append(d, "--on-manual: "+r.opt.OnManual)
+	}
+	if r.p.NoGo() {
+		d = append(d, "the plan is a no-go, run anyway (--despite-no-go): "+r.opt.DespiteNoGo)
 	}
 	e := atstest.Entry{Step: "start", Outcome: "ok", Detail: strings.Join(d, "; "), Forced: r.opt.Force}
 	if r.opt.Force {
