@@ -366,10 +366,13 @@ func (r *runner) wantInput(a string) (string, int) {
 // above the off threshold and no voltage where it reports one.
 func dark(x *pdu.Reading, off float64) (bool, string) {
 	var amps float64
-	metered := false
+	metered, volts := false, false
 	for _, ph := range x.Phases {
-		if ph.Volts != nil && *ph.Volts >= 10 {
-			return false, fmt.Sprintf("L%d at %.0f V", ph.Number, *ph.Volts)
+		if ph.Volts != nil {
+			volts = true
+			if *ph.Volts >= 10 {
+				return false, fmt.Sprintf("L%d at %.0f V", ph.Number, *ph.Volts)
+			}
 		}
 		if ph.Amps != nil {
 			metered = true
@@ -384,13 +387,16 @@ func dark(x *pdu.Reading, off float64) (bool, string) {
 			}
 		}
 	}
-	if !metered {
+	switch {
+	case metered && amps > off:
+		return false, fmt.Sprintf("%.2f A", amps)
+	case volts:
+		return true, fmt.Sprintf("0 V, %.2f A", amps)
+	case !metered:
 		return false, "answers, and reports neither current nor voltage"
 	}
-	if amps > off {
-		return false, fmt.Sprintf("%.2f A", amps)
-	}
-	return true, fmt.Sprintf("%.2f A", amps)
+	// Its devices were shut down before the cut: no current is no proof.
+	return false, fmt.Sprintf("%.2f A but no voltage reading: with its devices already off, 0 A does not show its inlet is dead (check with a meter, then resume --from the next step)", amps)
 }
 
 // verifyCut checks that the cut really happened: the PDUs read dark and
