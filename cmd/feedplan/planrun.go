@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -128,17 +129,7 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *statePath == "" {
 		*statePath = runbook.DefaultStateFile(planFile)
 	}
-	resume := "'feedplan plan run " + planFile + " --execute"
-	if *sitePath != "" {
-		resume += " --site " + *sitePath
-	}
-	if *statePath != runbook.DefaultStateFile(planFile) {
-		resume += " --state " + *statePath
-	}
-	if *yes {
-		resume += " --yes"
-	}
-	resume += "'"
+	resume := resumeCommand(fs, planFile)
 	opt := runbook.Options{Plan: plan, PlanFile: planFile, PlanSHA: planSHA, Site: site,
 		Execute: *execute, Yes: *yes, Force: *force, Reason: *reason, DespiteNoGo: *despite, From: *from, Restart: *restart, OnManual: *onManual,
 		StateFile: *statePath, Operator: *operator, Power: power, Out: stdout, Logger: log, Command: resume,
@@ -196,4 +187,34 @@ func (q siteQueues) Release(ctx context.Context, name string, ratePerMin float64
 		return 0, err
 	}
 	return a.Release(ctx, ratePerMin)
+}
+
+// resumeCommand is the command that resumes this run: the same flags
+// (shell-quoted), with --execute, without those that must be given again
+// on purpose (--force, --reason, --despite-no-go) or that chose where to
+// start (--from, --restart).
+func resumeCommand(fs *flag.FlagSet, planFile string) string {
+	parts := []string{"feedplan", "plan", "run", shellQuote(planFile), "--execute"}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "execute", "force", "reason", "despite-no-go", "from", "restart":
+			return
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			if f.Value.String() == "true" {
+				parts = append(parts, "--"+f.Name)
+			}
+			return
+		}
+		parts = append(parts, "--"+f.Name, shellQuote(f.Value.String()))
+	})
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+-,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
