@@ -263,7 +263,7 @@ func autoSteps(p *Plan) int {
 func (p *Plan) renderICS(w io.Writer) error {
 	var b strings.Builder
 	stamp := p.Created.UTC().Format("20060102T150405Z")
-	id := sha256.Sum256([]byte(p.Site + p.Window.Start.String() + fmt.Sprint(p.Scenario.Cut)))
+	id := sha256.Sum256([]byte(p.Site + p.Window.Start.UTC().Format(time.RFC3339) + fmt.Sprint(p.Scenario.Cut)))
 	uid := hex.EncodeToString(id[:8])
 	ev := func(key, summary, desc string, start, end time.Time) {
 		b.WriteString("BEGIN:VEVENT\r\n")

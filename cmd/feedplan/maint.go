@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -190,7 +191,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		if err := writeAtomic(*out, buf.Bytes()); err != nil {
-			fmt.Fprintf(stderr, "feedplan plan: writing %s: %v\n", *out, errors.Unwrap(err))
+			fmt.Fprintf(stderr, "feedplan plan: writing %s: %v\n", *out, err)
 			return exitBadInput
 		}
 		fmt.Fprintf(stderr, "feedplan plan: wrote %s (%s)\n", *out, verdict(plan))
@@ -233,8 +234,9 @@ func parseWhen(s string, loc *time.Location) (time.Time, error) {
 		if wall(t) != s {
 			return time.Time{}, fmt.Errorf("%s does not exist in %s (the clocks skip it)", s, loc)
 		}
-		for _, d := range []time.Duration{-time.Hour, time.Hour} {
-			if wall(t.Add(d)) == s {
+		// Clocks go back by an hour, or by 30 minutes (Lord Howe Island).
+		for d := -2 * time.Hour; d <= 2*time.Hour; d += 15 * time.Minute {
+			if d != 0 && wall(t.Add(d)) == s {
 				return time.Time{}, fmt.Errorf("%s happens twice in %s (the clocks go back); give it with an offset, e.g. %s", s, loc, t.Format(time.RFC3339))
 			}
 		}
@@ -249,7 +251,11 @@ func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary name means nothing to the reader
+		}
+		return fmt.Errorf("creating a file in %s: %w", dir, err)
 	}
 	defer os.Remove(f.Name())
 	if _, err := f.Write(data); err != nil {
