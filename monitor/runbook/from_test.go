@@ -99,3 +99,19 @@ func TestNoGoPlanIsNotExecuted(t *testing.T) {
 		t.Errorf("dry run of a no-go plan: %v", err)
 	}
 }
+
+// A run that stops after holding a queue says it is still held, and how
+// to release it if the window is abandoned.
+func TestStopSaysWhatIsStillHeld(t *testing.T) {
+	e := newEnv(t)
+	p := fullPlan("exit 3") // the shutdown fails, after the hold
+	opt := e.options(p)
+	opt.Execute, opt.Confirm = true, e.technician
+	res := e.run(context.Background(), opt)
+	if res.Stop == nil || res.Stop.ID != "shutdown/web-1" {
+		t.Fatalf("stop = %+v", res.Stop)
+	}
+	if !strings.Contains(e.out.String(), "Still held: mail queue mx. If the window is abandoned, release it:") {
+		t.Errorf("the stop does not say mx is still held:\n%s", e.out.String())
+	}
+}

@@ -340,6 +340,7 @@ func (r *runner) footer() {
 		}
 		if r.opt.Execute {
 			fmt.Fprintf(r.out, "The steps done are recorded in %s. To resume at %s, run %s again; to skip it, add --from NEXT-STEP-ID.\n", r.opt.StateFile, s.ID, r.opt.Command)
+			r.pending()
 		}
 	case res.DryRun && res.Problems > 0:
 		fmt.Fprintf(r.out, "DRY RUN: %d problem(s) in the checks above; an executed run would stop there. Nothing was changed.\n", res.Problems)
@@ -492,4 +493,29 @@ func (r *runner) auditStart(start int) error {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	return nil
+}
+
+// pending says, when a run stops, what it has held or paused and not yet
+// let go: if the window is abandoned, these still need their release.
+func (r *runner) pending() {
+	done := func(id string) bool { _, ok := r.state.done(id); return ok }
+	var held, paused []string
+	for _, st := range r.p.Steps {
+		switch st.Kind {
+		case planner.StepHoldQueue:
+			if done(st.ID) && !done("release/"+st.Queue) && !slices.Contains(held, st.Queue) {
+				held = append(held, st.Queue)
+			}
+		case planner.StepDeferJob:
+			if done(st.ID) && !done("run-job/"+st.Job) {
+				paused = append(paused, st.Job)
+			}
+		}
+	}
+	if len(held) > 0 {
+		fmt.Fprintf(r.out, "Still held: mail queue %s. If the window is abandoned, release it: %s --from release/%s (or by hand).\n", strings.Join(held, ", "), r.opt.Command, held[0])
+	}
+	if len(paused) > 0 {
+		fmt.Fprintf(r.out, "Still paused: job %s. If the window is abandoned, resume it by hand.\n", strings.Join(paused, ", "))
+	}
 }
