@@ -372,12 +372,8 @@ func (m *maint) preflight() {
 		pf.Polled = m.req.Now.UTC().Truncate(time.Second).Format(time.RFC3339)
 		m.survivorChecks()
 	}
-	pf.Go = !pf.Skipped
-	for _, c := range pf.Checks {
-		if !c.OK {
-			pf.Go = false
-		}
-	}
+	// Go and the verdict are decided at the end of Plan, once the job and
+	// window checks are in too.
 }
 
 // loadChecks: the surviving side stays below 80 % of every rating, and
@@ -674,7 +670,6 @@ func (m *maint) jobs() error {
 		if j.Conflict {
 			m.p.Preflight.Checks = append(m.p.Preflight.Checks, Check{Name: "job-conflict", Object: "job:" + j.Job, Detail: j.Line(m.req.Loc) + "; " + j.Reason,
 				Fix: "run it before the window, or move the window; it is marked not deferrable in the inventory"})
-			m.p.Preflight.Go = false
 		}
 	}
 	return nil
