@@ -116,13 +116,8 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitBadInput
 	}
-	for _, c := range cuts {
-		e, err := planner.ParseElement(c)
-		if err != nil {
-			fmt.Fprintf(stderr, "feedplan plan: --cut: %v\n", err)
-			return exitBadInput
-		}
-		sc.Cut = append(sc.Cut, e)
+	if sc.Cut, ok = parseCuts(cuts, stderr); !ok {
+		return exitBadInput
 	}
 	req := planner.PlanRequest{
 		Scenario: sc, Start: start, End: end, Loc: loc, Extra: extra, AcceptOutages: accept, SkipPreflight: *skip, MaxTestAge: *testAge,

@@ -149,13 +149,8 @@ func cmdWhatif(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return exitBadInput
 	}
-	for _, c := range cuts {
-		e, err := planner.ParseElement(c)
-		if err != nil {
-			fmt.Fprintf(stderr, "feedplan: --cut: %v\n", err)
-			return exitBadInput
-		}
-		sc.Cut = append(sc.Cut, e)
+	if sc.Cut, ok = parseCuts(cuts, stderr); !ok {
+		return exitBadInput
 	}
 	var findings []planner.Finding
 	if *live {
@@ -234,4 +229,18 @@ func liveEvaluator(ctx context.Context, site *inventory.Site, est *planner.Evalu
 		return nil, nil, false
 	}
 	return planner.NewEvaluator(g, loads), ll.Findings, true
+}
+
+// parseCuts parses the --cut flags; a bad one is said on stderr.
+func parseCuts(cuts []string, stderr io.Writer) ([]planner.Element, bool) {
+	var out []planner.Element
+	for _, c := range cuts {
+		e, err := planner.ParseElement(c)
+		if err != nil {
+			fmt.Fprintf(stderr, "feedplan: --cut: %v\n", err)
+			return nil, false
+		}
+		out = append(out, e)
+	}
+	return out, true
 }

@@ -131,19 +131,7 @@ func planRunSite(t *testing.T) (site, ctl, plan, hookLog string) {
 	if err := os.WriteFile(site, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- runContext(ctx, []string{"sim", site, "--per-device", "--listen", fmt.Sprintf("127.0.0.1:%d", port), "--control-file", ctl}, &stdout, &stderr)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "Running"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("feedplan sim --per-device did not start:\n%s\n%s", stdout.String(), stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling the banner of a process that is starting
-	}
+	startSim(t, site, ctl, port)
 	code, out, errOut := feedplan("plan", site, "--cut", "circuit:A-11", "--shutdown", "kvm-4", "--shutdown", "app-5", "--switch-outlets",
 		"--start", "2026-12-01T21:00", "--end", "2026-12-01T23:30", "--tz", "Europe/Amsterdam", "--stagger", "100ms", "--shutdown-timeout", "10s",
 		"--skip-preflight", "--out", plan)

@@ -35,6 +35,14 @@ func simSite(t *testing.T) (site, ctlFile string) {
 	if err := os.WriteFile(site, []byte(withPort), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	startSim(t, site, ctlFile, port)
+	return site, ctlFile
+}
+
+// startSim runs 'feedplan sim --per-device' on site, every device on its
+// inventory address at port, until the test ends.
+func startSim(t *testing.T, site, ctlFile string, port int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
@@ -48,7 +56,6 @@ func simSite(t *testing.T) (site, ctlFile string) {
 		}
 		time.Sleep(20 * time.Millisecond) // polling the banner of a process that is starting
 	}
-	return site, ctlFile
 }
 
 func TestPollAndLiveWhatif(t *testing.T) {
