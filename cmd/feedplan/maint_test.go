@@ -153,11 +153,11 @@ func TestPlanRunQueues(t *testing.T) {
 	}
 	q := siteQueues{site: site, opts: mailq.Options{Logger: slog.New(slog.DiscardHandler)}}
 	ctx := context.Background()
-	if n, err := q.Hold(ctx, "mx-2"); err != nil || n != 4 {
-		t.Fatalf("hold mx-2 = %d, %v; want 4", n, err)
+	if h, err := q.Hold(ctx, "mx-2"); err != nil || h.Held != 4 || h.PreHeld != nil {
+		t.Fatalf("hold mx-2 = %+v, %v; want 4, and no pre-held list (hooks cannot tell)", h, err)
 	}
-	if n, err := q.Release(ctx, "mx-2", 300); err != nil || n != 4 {
-		t.Fatalf("release mx-2 = %d, %v; want 4", n, err)
+	if n, err := q.Release(ctx, "mx-2", 300, nil); err != nil || n.Released != 4 {
+		t.Fatalf("release mx-2 = %+v, %v; want 4", n, err)
 	}
 	if got, _ := os.ReadFile(log); string(got) != "hold mx-2\nrelease mx-2 300\n" {
 		t.Errorf("the hooks logged %q", got)

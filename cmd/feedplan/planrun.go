@@ -159,11 +159,16 @@ func cmdPlanRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // siteQueues holds and releases a site's mail queues through the adapter
-// each queue's kind names (monitor/mailq).
+// each queue's kind names (monitor/mailq). What was on hold before the
+// window passes through as queue IDs: mailq's Held.Before out, the
+// runbook's keep in; a command or http queue has none (its hooks see to
+// it).
 type siteQueues struct {
 	site *inventory.Site
 	opts mailq.Options
 }
+
+var _ runbook.Queues = siteQueues{}
 
 func (q siteQueues) open(name string) (mailq.Queue, error) {
 	mq := q.site.MailQueue(name)
@@ -173,20 +178,22 @@ func (q siteQueues) open(name string) (mailq.Queue, error) {
 	return mailq.Open(mq, q.opts)
 }
 
-func (q siteQueues) Hold(ctx context.Context, name string) (int, error) {
+func (q siteQueues) Hold(ctx context.Context, name string) (runbook.HoldResult, error) {
 	a, err := q.open(name)
 	if err != nil {
-		return 0, err
+		return runbook.HoldResult{Held: mailq.Unknown}, err
 	}
-	return a.Hold(ctx)
+	h, err := a.Hold(ctx)
+	return runbook.HoldResult{Held: h.Count, PreHeld: h.Before}, err
 }
 
-func (q siteQueues) Release(ctx context.Context, name string, ratePerMin float64) (int, error) {
+func (q siteQueues) Release(ctx context.Context, name string, ratePerMin float64, keep []string) (runbook.ReleaseResult, error) {
 	a, err := q.open(name)
 	if err != nil {
-		return 0, err
+		return runbook.ReleaseResult{}, err
 	}
-	return a.Release(ctx, ratePerMin)
+	r, err := a.Release(ctx, ratePerMin, keep)
+	return runbook.ReleaseResult{Released: r.Count, Kept: r.Kept}, err
 }
 
 // resumeCommand is the command that resumes this run: the same flags

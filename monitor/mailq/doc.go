@@ -8,7 +8,11 @@
 // instance or one named by its configuration directory), command (shell
 // commands) or http (URLs called with POST). The runbook executor calls
 // Hold before the MTA goes down and Release after it is back; Status
-// reads the queue at any time.
+// reads the queue at any time. Mail on hold before the window
+// (quarantined by a HOLD action, held by an administrator) stays on hold:
+// the first Hold says which it is, and Release keeps what it is told to
+// keep. Only the Postfix adapter can tell; command and http hooks must
+// see to it themselves.
 //
 // It imports only inventory and the standard library. It runs commands
 // through a Runner, so that tests record them (mailqtest.Runner) instead

@@ -35,7 +35,14 @@ import (
 // "oldest": UNIX_SECONDS}; members left out count 0.
 //
 // The hook paces a release itself: it gets the rate, and feedplan waits
-// for it to finish (or stops it when ctx is done).
+// for it to finish: a cancelled ctx lets it finish, ctx's deadline stops
+// it.
+//
+// feedplan cannot tell which messages a hook's MTA had on hold before the
+// window (quarantined, or held by an administrator): Hold returns no
+// Before, and Release is given nothing to keep. The hooks are responsible
+// for it: a release hook must leave on hold what its hold hook did not
+// hold.
 type generic struct {
 	name  string
 	kind  string    // command or http
@@ -64,23 +71,28 @@ func (g *generic) do(ctx context.Context, act int, rate float64) ([]byte, error)
 	return out, nil
 }
 
-func (g *generic) Hold(ctx context.Context) (int, error) {
+func (g *generic) Hold(ctx context.Context) (Held, error) {
 	out, err := g.do(ctx, actHold, 0)
 	if err != nil {
-		return 0, err
+		return Held{Count: Unknown}, err
 	}
-	return parseCount(out), nil
+	return Held{Count: parseCount(out)}, nil
 }
 
-func (g *generic) Release(ctx context.Context, rate float64) (int, error) {
+func (g *generic) Release(ctx context.Context, rate float64, keep []string) (Released, error) {
 	if err := checkRate(rate); err != nil {
-		return 0, fmt.Errorf("mail queue %q: release: %w", g.name, err)
+		return Released{}, fmt.Errorf("mail queue %q: release: %w", g.name, err)
 	}
-	out, err := g.do(ctx, actRelease, rate)
+	if len(keep) > 0 {
+		return Released{}, fmt.Errorf("mail queue %q: release: %d messages to keep on hold, but a %s queue's release hook cannot be told which: release it by hand", g.name, len(keep), g.kind)
+	}
+	hctx, cancel := detach(ctx)
+	defer cancel()
+	out, err := g.do(hctx, actRelease, rate)
 	if err != nil {
-		return 0, err
+		return Released{Count: Unknown}, err
 	}
-	return parseCount(out), nil
+	return Released{Count: parseCount(out)}, nil
 }
 
 func (g *generic) Status(ctx context.Context) (Status, error) {

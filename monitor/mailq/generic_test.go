@@ -35,11 +35,15 @@ func TestCommandQueue(t *testing.T) {
 	if q.Name() != "exim-1" {
 		t.Errorf("Name() = %q; want exim-1", q.Name())
 	}
-	if n, err := q.Hold(t.Context()); n != 7 || err != nil {
-		t.Errorf("Hold() = %d, %v; want 7", n, err)
+	if h, err := q.Hold(t.Context()); h.Count != 7 || h.Before != nil || err != nil {
+		t.Errorf("Hold() = %+v, %v; want 7 held, and no Before (a hook cannot tell)", h, err)
 	}
-	if n, err := q.Release(t.Context(), 120.5); n != 3 || err != nil {
-		t.Errorf("Release(120.5) = %d, %v; want 3", n, err)
+	if n, err := q.Release(t.Context(), 120.5, nil); n.Count != 3 || err != nil {
+		t.Errorf("Release(120.5) = %+v, %v; want 3", n, err)
+	}
+	// A hook cannot be told what to keep: asking is an error, and runs nothing.
+	if n, err := q.Release(t.Context(), 120.5, []string{"1rKeep-0001"}); err == nil || !strings.Contains(err.Error(), "release hook cannot be told which") {
+		t.Errorf("Release(keep 1) = %+v, %v; want an error", n, err)
 	}
 	want := mailq.Status{Incoming: 4, Active: 2, Deferred: 1, Hold: 5, Oldest: time.Unix(1700000000, 0)}
 	if st, err := q.Status(t.Context()); st != want || err != nil {
@@ -58,7 +62,7 @@ func TestCommandQueueErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := q.Release(ctx, 600); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := q.Release(ctx, 600, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Release(sleep 60, 50 ms deadline) error = %v; want context.DeadlineExceeded", err)
 	}
 	if st, err := q.Status(t.Context()); err == nil || !strings.Contains(err.Error(), `mail queue "exim-1": status: want a JSON object`) {
@@ -72,8 +76,8 @@ func TestCommandQueueOverSSH(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open(command over ssh) error = %v", err)
 	}
-	if n, err := q.Release(t.Context(), 600); n != 40 || err != nil {
-		t.Errorf("Release() = %d, %v; want 40", n, err)
+	if n, err := q.Release(t.Context(), 600, nil); n.Count != 40 || err != nil {
+		t.Errorf("Release() = %+v, %v; want 40", n, err)
 	}
 	want := []string{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--", "mx-3",
 		"env 'FEEDPLAN_QUEUE=exim-1' 'FEEDPLAN_ACTION=release' 'FEEDPLAN_RATE=600' sh -c exim-release"}
@@ -105,8 +109,8 @@ func TestParseCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n, err := q.Hold(t.Context()); n != tt.want || err != nil {
-			t.Errorf("Hold() printing %q = %d, %v; want %d", tt.out, n, err, tt.want)
+		if h, err := q.Hold(t.Context()); h.Count != tt.want || err != nil {
+			t.Errorf("Hold() printing %q = %d, %v; want %d", tt.out, h.Count, err, tt.want)
 		}
 	}
 }
@@ -159,11 +163,11 @@ func TestHTTPQueue(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open(http) error = %v", err)
 	}
-	if n, err := q.Hold(t.Context()); n != 42 || err != nil {
-		t.Errorf("Hold() = %d, %v; want 42", n, err)
+	if h, err := q.Hold(t.Context()); h.Count != 42 || h.Before != nil || err != nil {
+		t.Errorf("Hold() = %+v, %v; want 42 and no Before", h, err)
 	}
-	if n, err := q.Release(t.Context(), 300); n != 42 || err != nil {
-		t.Errorf("Release(300) = %d, %v; want 42", n, err)
+	if n, err := q.Release(t.Context(), 300, nil); n.Count != 42 || err != nil {
+		t.Errorf("Release(300) = %+v, %v; want 42", n, err)
 	}
 	if st, err := q.Status(t.Context()); st.Hold != 42 || !st.Oldest.Equal(time.Unix(1700000000, 0)) || err != nil {
 		t.Errorf("Status() = %+v, %v; want 42 held since 1700000000", st, err)
@@ -206,7 +210,7 @@ func TestHTTPQueueErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := q.Release(ctx, 600); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := q.Release(ctx, 600, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Release(hook never answers, 50 ms deadline) error = %v; want context.DeadlineExceeded", err)
 	}
 	if _, err := q.Status(t.Context()); !errors.Is(err, mailq.ErrNoStatus) {

@@ -20,20 +20,55 @@ import (
 // arrived since, and releasing a queue with nothing on hold releases
 // nothing. Errors name the queue and, for a command that failed, the
 // command and its standard error.
+//
+// Mail can be on hold before the window for reasons of its own: a HOLD
+// action of header_checks quarantines it, or an administrator held it.
+// Hold says which messages were on hold before it (Held.Before), and
+// Release leaves the messages its keep argument names on hold; a caller
+// keeps the Before of its first hold and passes it to Release. Only
+// Postfix can tell: the hooks of command and http queues return no
+// Before, are given no keep, and must leave such mail on hold themselves.
 type Queue interface {
 	// Name is the queue's name in the inventory.
 	Name() string
 	// Status counts the queue's messages.
 	Status(ctx context.Context) (Status, error)
 	// Hold puts everything queued on hold: it stays queued, and nothing
-	// of it is delivered, bounced or expired until Release. It returns how
-	// many messages are on hold afterwards, or Unknown.
-	Hold(ctx context.Context) (int, error)
-	// Release releases the held mail at most rate messages per minute
-	// (0: no limit) and asks for its delivery. It returns how many
-	// messages it released, or Unknown; when ctx is done it stops between
-	// two batches and returns how many it had released, with ctx's error.
-	Release(ctx context.Context, rate float64) (int, error)
+	// of it is delivered, bounced or expired until Release. It returns
+	// how many messages are on hold afterwards and which were on hold
+	// already. With an error, what it learned before the error: a
+	// Before that is not nil is true even when the hold failed.
+	Hold(ctx context.Context) (Held, error)
+	// Release releases the held mail, except the messages keep names
+	// (queue IDs, as Held.Before lists them), at most rate messages per
+	// minute (0: no limit), and asks for its delivery.
+	//
+	// When ctx is cancelled it stops between two batches and returns
+	// what it had released, with ctx's error; a command it is running
+	// then runs to its end, so that no batch is left half released. At
+	// ctx's deadline, a command still running is killed.
+	Release(ctx context.Context, rate float64, keep []string) (Released, error)
+}
+
+// Held is what Hold found and did.
+type Held struct {
+	// Count is how many messages are on hold after the hold, those of
+	// Before included; Unknown when the queue does not tell.
+	Count int
+	// Before lists the queue IDs of the messages that were on hold when
+	// Hold began, sorted; empty, not nil, when there were none. Nil when
+	// the queue cannot tell (command and http queues).
+	Before []string
+}
+
+// Released is what Release did.
+type Released struct {
+	// Count is how many messages it released; Unknown when the queue
+	// does not tell.
+	Count int
+	// Kept is how many held messages it left on hold because keep named
+	// them.
+	Kept int
 }
 
 // Unknown is the count Hold and Release return when the queue does not
@@ -157,4 +192,14 @@ func checkRate(rate float64) error {
 		return fmt.Errorf("rate %g: want messages per minute, 0 for no limit", rate)
 	}
 	return nil
+}
+
+// detach returns the context a command runs in during a Release: ctx's
+// values and deadline, not its cancellation. Cancelling ctx stops a
+// release between two commands; its deadline kills the command running.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d)
+	}
+	return context.WithCancel(context.WithoutCancel(ctx))
 }

@@ -17,23 +17,26 @@ import (
 // root: postsuper refuses anyone else). Every command gets "-c DIR" when
 // the instance has its own configuration directory.
 //
-// Hold is "postsuper -h ALL". Postfix holds only what is queued when it
+// Hold lists the queue (postqueue -j) to learn what is on hold already,
+// then runs "postsuper -h ALL". Postfix holds only what is queued when it
 // runs: mail accepted afterwards is delivered as usual. A runbook
 // therefore holds twice, when the window opens and as the last step
 // before the MTA is powered down, so that what arrived in between is held
 // too. The MTA accepts nothing while it is down; what it accepts once it
-// is back goes out as usual, while the held mail waits for Release.
+// is back goes out as usual, while the held mail waits for Release. A
+// message quarantined in the instant between the listing and the hold
+// counts as held by the hold.
 //
-// Release lists the held messages (postqueue -j), oldest first, and
-// releases them in batches paced to the rate: "postsuper -H ID -H ID…",
-// then "postqueue -i ID" for each, which schedules that message alone for
-// delivery (a released message waits in the deferred queue until the next
-// queue run, minutes away, so releasing alone would deliver nothing and
-// then everything at once). Last comes "postqueue -f", so that mail that
-// was deferred but not held (its next hop was down during the window) is
-// tried at once too. Release releases every message on hold, including
-// any held before the window for another reason (a HOLD action of
-// header_checks).
+// Release lists the held messages (postqueue -j), leaves those it is told
+// to keep, and releases the others oldest first, in batches paced to the
+// rate: "postsuper -H ID -H ID…", then "postqueue -i ID" for each, which
+// schedules that message alone for delivery (a released message waits in
+// the deferred queue until the next queue run, minutes away, so releasing
+// alone would deliver nothing and then everything at once). Last comes
+// "postqueue -f", so that mail that was deferred but not held (its next
+// hop was down during the window) is tried at once too. A batch's two
+// commands run to their end once started (see detach); cancellation stops
+// the release before the next batch.
 type postfix struct {
 	name      string
 	configDir string
@@ -87,15 +90,26 @@ func (p *postfix) Status(ctx context.Context) (Status, error) {
 	return count(msgs), nil
 }
 
-func (p *postfix) Hold(ctx context.Context) (int, error) {
-	if _, err := p.exec(ctx, p.command("postsuper", "-h", "ALL")); err != nil {
-		return 0, p.errorf("hold: %w", err)
-	}
+func (p *postfix) Hold(ctx context.Context) (Held, error) {
 	msgs, err := p.list(ctx)
 	if err != nil {
-		return 0, p.errorf("hold: counting what is held: %w", err)
+		return Held{}, p.errorf("hold: listing what is on hold already: %w", err)
 	}
-	return count(msgs).Hold, nil
+	before := []string{}
+	for _, m := range msgs {
+		if m.queue == "hold" {
+			before = append(before, m.id)
+		}
+	}
+	slices.Sort(before)
+	if _, err := p.exec(ctx, p.command("postsuper", "-h", "ALL")); err != nil {
+		return Held{Count: Unknown, Before: before}, p.errorf("hold: %w", err)
+	}
+	msgs, err = p.list(ctx)
+	if err != nil {
+		return Held{Count: Unknown, Before: before}, p.errorf("hold: counting what is held: %w", err)
+	}
+	return Held{Count: count(msgs).Hold, Before: before}, nil
 }
 
 // deliverScript runs "postqueue [-c DIR] -i ID" for each ID: "sh -c
@@ -104,30 +118,41 @@ func (p *postfix) Hold(ctx context.Context) (int, error) {
 // connection per batch.
 const deliverScript = `PATH=$PATH:/usr/sbin:/sbin; d=$1; shift; for id do if [ -n "$d" ]; then postqueue -c "$d" -i "$id"; else postqueue -i "$id"; fi || exit; done`
 
-func (p *postfix) Release(ctx context.Context, rate float64) (int, error) {
+func (p *postfix) Release(ctx context.Context, rate float64, keep []string) (Released, error) {
 	if err := checkRate(rate); err != nil {
-		return 0, p.errorf("release: %w", err)
+		return Released{}, p.errorf("release: %w", err)
 	}
 	msgs, err := p.list(ctx)
 	if err != nil {
-		return 0, p.errorf("release: listing what is held: %w", err)
+		return Released{}, p.errorf("release: listing what is held: %w", err)
+	}
+	kept := map[string]bool{}
+	for _, id := range keep {
+		kept[id] = true
 	}
 	var held []message
+	res := Released{}
 	for _, m := range msgs {
-		if m.queue == "hold" {
+		switch {
+		case m.queue != "hold":
+		case kept[m.id]:
+			res.Kept++
+		default:
 			held = append(held, m)
 		}
 	}
 	slices.SortFunc(held, func(a, b message) int {
 		return cmp.Or(cmp.Compare(a.arrival, b.arrival), cmp.Compare(a.id, b.id))
 	})
+	// Commands run in cmdCtx: a batch started is finished, whatever ctx.
+	cmdCtx, cancel := detach(ctx)
+	defer cancel()
 	size, every := pace(rate)
 	start := time.Now()
-	released := 0
 	for k := 0; k*size < len(held); k++ {
 		if k > 0 {
 			if err := sleepUntil(ctx, start.Add(time.Duration(k)*every)); err != nil {
-				return released, p.errorf("release: stopped after %d of %d held messages: %w", released, len(held), err)
+				return res, p.errorf("release: stopped after %d of %d held messages: %w", res.Count, len(held), err)
 			}
 		}
 		batch := held[k*size : min((k+1)*size, len(held))]
@@ -137,18 +162,18 @@ func (p *postfix) Release(ctx context.Context, rate float64) (int, error) {
 			args = append(args, "-H", m.id)
 			deliver = append(deliver, m.id)
 		}
-		if _, err := p.exec(ctx, p.command("postsuper", args...)); err != nil {
-			return released, p.errorf("release: %d of %d held messages released: %w", released, len(held), err)
+		if _, err := p.exec(cmdCtx, p.command("postsuper", args...)); err != nil {
+			return res, p.errorf("release: %d of %d held messages released: %w", res.Count, len(held), err)
 		}
-		released += len(batch)
-		if _, err := p.exec(ctx, Command{Args: deliver}); err != nil {
-			return released, p.errorf("release: %d of %d held messages released; scheduling their delivery: %w", released, len(held), err)
+		res.Count += len(batch)
+		if _, err := p.exec(cmdCtx, Command{Args: deliver}); err != nil {
+			return res, p.errorf("release: %d of %d held messages released; scheduling their delivery: %w", res.Count, len(held), err)
 		}
 	}
-	if _, err := p.exec(ctx, p.command("postqueue", "-f")); err != nil {
-		return released, p.errorf("release: %d released: %w", released, err)
+	if _, err := p.exec(cmdCtx, p.command("postqueue", "-f")); err != nil {
+		return res, p.errorf("release: %d released: %w", res.Count, err)
 	}
-	return released, nil
+	return res, nil
 }
 
 // pace returns how many messages to release at a time, and how often, to

@@ -3,6 +3,7 @@ package mailq_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -51,17 +52,17 @@ func TestPostfixHoldRelease(t *testing.T) {
 	t.Logf("next hop down: %+v", st)
 
 	// 2. Hold.
-	n, err := q.Hold(ctx)
-	if err != nil || n != first {
-		t.Fatalf("Hold() = %d, %v; want %d held", n, err, first)
+	h, err := q.Hold(ctx)
+	if err != nil || h.Count != first || len(h.Before) != 0 {
+		t.Fatalf("Hold() = %+v, %v; want %d held, none before", h, err, first)
 	}
 
 	// 3. Mail that arrives after the hold is not held until the final hold.
 	want = append(want, send(t, relay.Addr, "during", more)...)
 	waitStatus(t, q, fmt.Sprintf("%d held, %d deferred", first, more), func(s mailq.Status) bool { return s.Hold == first && s.Deferred == more })
-	n, err = q.Hold(ctx)
-	if err != nil || n != first+more {
-		t.Fatalf("Hold() again, before power-down = %d, %v; want %d held", n, err, first+more)
+	h, err = q.Hold(ctx)
+	if err != nil || h.Count != first+more || len(h.Before) != first {
+		t.Fatalf("Hold() again, before power-down = %d held, %d before, %v; want %d held, %d before", h.Count, len(h.Before), err, first+more, first)
 	}
 
 	// 4. The next hop is back; the held mail stays, even through a flush.
@@ -86,10 +87,10 @@ func TestPostfixHoldRelease(t *testing.T) {
 	// 5. Release at a bounded rate.
 	before := len(rec.calls())
 	start := time.Now()
-	n, err = q.Release(ctx, rate)
+	rel, err := q.Release(ctx, rate, nil)
 	took := time.Since(start)
-	if err != nil || n != first+more {
-		t.Fatalf("Release(%g/min) = %d, %v; want %d", rate, n, err, first+more)
+	if err != nil || rel.Count != first+more {
+		t.Fatalf("Release(%g/min) = %+v, %v; want %d", rate, rel, err, first+more)
 	}
 	var batches []int
 	var at []time.Duration
@@ -102,7 +103,7 @@ func TestPostfixHoldRelease(t *testing.T) {
 	if !slices.Equal(batches, []int{20, 20, 20}) {
 		t.Errorf("Release(%g/min) ran postsuper batches of %v; want 3 of 20", rate, batches)
 	}
-	t.Logf("released %d in %v: batches %v at %v", n, took.Round(time.Millisecond), batches, at)
+	t.Logf("released %d in %v: batches %v at %v", rel.Count, took.Round(time.Millisecond), batches, at)
 
 	// 6. Every message delivered once, none bounced, nothing left.
 	msgs := sink.WaitMessages(t, first+more+1, 20*time.Second)
@@ -128,6 +129,122 @@ func TestPostfixHoldRelease(t *testing.T) {
 		t.Errorf("the relay's log has %d status=sent; want %d", sent, first+more+1)
 	}
 	t.Logf("delivered %d of %d, none bounced; queue empty", len(got), len(all))
+}
+
+// TestPostfixKeepsPreHeld runs a window on a real Postfix whose queue
+// has mail on hold before the window (quarantined, or held by an
+// administrator: here postsuper -h ID):
+//
+//  1. The next hop is down. 2 messages are put on hold by hand; 5 more
+//     queue up (deferred).
+//  2. The first hold holds the 5 and says the 2 were on hold before it.
+//  3. 3 more arrive; the final hold holds them (its Before lists all 7
+//     held so far: a caller keeps the first hold's Before).
+//  4. The next hop is back. Release, keeping the first hold's Before:
+//     the 8 are released and delivered, the 2 stay on hold, through a
+//     flush and a few seconds.
+//  5. The 2 were deliverable all along: released by hand, they arrive.
+func TestPostfixKeepsPreHeld(t *testing.T) {
+	const preHeld, first, more = 2, 5, 3
+	sink := alerttest.StartPostfix(t)
+	gate := startGate(t, sink.Addr)
+	relay := alerttest.StartPostfixRelay(t, gate.addr)
+	q, err := mailq.Open(&inventory.MailQueue{Name: "relay", ConfigDir: relay.ConfigDir()}, mailq.Options{})
+	if err != nil {
+		t.Fatalf("Open(relay) error = %v", err)
+	}
+	ctx := t.Context()
+	postfixCmd := func(args ...string) []byte {
+		t.Helper()
+		out, err := (mailq.Exec{}).Run(ctx, mailq.Command{Args: append([]string{args[0], "-c", relay.ConfigDir()}, args[1:]...)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	// 1. Quarantined before the window.
+	quarantined := send(t, relay.Addr, "quarantined", preHeld)
+	waitStatus(t, q, fmt.Sprintf("%d deferred", preHeld), func(s mailq.Status) bool { return s.Deferred == preHeld && s.Total() == preHeld })
+	quarantinedIDs := queueIDs(t, postfixCmd("postqueue", "-j"), "deferred")
+	for _, id := range quarantinedIDs {
+		postfixCmd("postsuper", "-h", id)
+	}
+	waitStatus(t, q, fmt.Sprintf("%d on hold", preHeld), func(s mailq.Status) bool { return s.Hold == preHeld && s.Total() == preHeld })
+	window := send(t, relay.Addr, "window", first)
+	waitStatus(t, q, fmt.Sprintf("%d on hold, %d deferred", preHeld, first), func(s mailq.Status) bool { return s.Hold == preHeld && s.Deferred == first })
+
+	// 2. The first hold.
+	h, err := q.Hold(ctx)
+	if err != nil || h.Count != preHeld+first || !slices.Equal(h.Before, quarantinedIDs) {
+		t.Fatalf("Hold() = %+v, %v; want %d on hold, Before the quarantined %v", h, err, preHeld+first, quarantinedIDs)
+	}
+	keep := h.Before
+
+	// 3. The final hold.
+	window = append(window, send(t, relay.Addr, "window-late", more)...)
+	waitStatus(t, q, fmt.Sprintf("%d on hold, %d deferred", preHeld+first, more), func(s mailq.Status) bool { return s.Hold == preHeld+first && s.Deferred == more })
+	h, err = q.Hold(ctx)
+	if err != nil || h.Count != preHeld+first+more || len(h.Before) != preHeld+first {
+		t.Fatalf("Hold() again = %d on hold, %d before, %v; want %d on hold, %d before", h.Count, len(h.Before), err, preHeld+first+more, preHeld+first)
+	}
+
+	// 4. Release all but the quarantined.
+	gate.open.Store(true)
+	rel, err := q.Release(ctx, 1200, keep)
+	if want := (mailq.Released{Count: first + more, Kept: preHeld}); err != nil || rel != want {
+		t.Fatalf("Release(1200/min, keep %v) = %+v, %v; want %+v", keep, rel, err, want)
+	}
+	got := messageIDs(t, sink.WaitMessages(t, first+more, 20*time.Second))
+	slices.Sort(got)
+	slices.Sort(window)
+	if !slices.Equal(got, window) {
+		t.Errorf("the sink got %q; want the %d of the window, once each: %q", got, len(window), window)
+	}
+	postfixCmd("postqueue", "-f")
+	time.Sleep(2 * time.Second) // a flush's delivery attempts, had the quarantined mail been released
+	st, err := q.Status(ctx)
+	if err != nil || st.Hold != preHeld || st.Total() != preHeld {
+		t.Errorf("Status() after the release = %+v, %v; want the %d quarantined on hold, nothing else", st, err, preHeld)
+	}
+	if ids := queueIDs(t, postfixCmd("postqueue", "-j"), "hold"); !slices.Equal(ids, quarantinedIDs) {
+		t.Errorf("on hold after the release: %v; want the quarantined %v", ids, quarantinedIDs)
+	}
+	if n := len(sink.Messages(t)); n != first+more {
+		t.Errorf("the sink has %d messages after the release; want %d: a quarantined message went out", n, first+more)
+	}
+	t.Logf("%d on hold before the window, %d held by it: %+v released; %d still on hold", preHeld, first+more, rel, st.Hold)
+
+	// 5. They were deliverable: released by hand, they arrive.
+	postfixCmd("postsuper", "-H", "ALL")
+	postfixCmd("postqueue", "-f")
+	got = messageIDs(t, sink.WaitMessages(t, first+more+preHeld, 20*time.Second))
+	all := append(slices.Clone(window), quarantined...)
+	slices.Sort(got)
+	slices.Sort(all)
+	if !slices.Equal(got, all) {
+		t.Errorf("after releasing the quarantined by hand the sink got %q; want %q", got, all)
+	}
+}
+
+// queueIDs returns the sorted queue IDs postqueue -j lists in a queue.
+func queueIDs(t *testing.T, out []byte, queue string) []string {
+	t.Helper()
+	ids := []string{}
+	for line := range bytes.Lines(out) {
+		var m struct {
+			Queue string `json:"queue_name"`
+			ID    string `json:"queue_id"`
+		}
+		if err := json.Unmarshal(line, &m); err != nil {
+			t.Fatalf("postqueue -j: %v: %s", err, line)
+		}
+		if m.Queue == queue {
+			ids = append(ids, m.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // send submits n messages over SMTP, from and to @example.test (so that a

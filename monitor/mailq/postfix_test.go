@@ -56,17 +56,18 @@ func TestPostfixCommands(t *testing.T) {
 		{
 			name:  "default instance",
 			queue: inventory.MailQueue{Name: "mx-1", Kind: "postfix"},
-			hold:  [][]string{{"postsuper", "-h", "ALL"}, {"postqueue", "-j"}},
+			hold:  [][]string{{"postqueue", "-j"}, {"postsuper", "-h", "ALL"}, {"postqueue", "-j"}},
 		},
 		{
 			name:  "private instance",
 			queue: inventory.MailQueue{Name: "mx-1", ConfigDir: "/etc/postfix-out"},
-			hold:  [][]string{{"postsuper", "-c", "/etc/postfix-out", "-h", "ALL"}, {"postqueue", "-c", "/etc/postfix-out", "-j"}},
+			hold:  [][]string{{"postqueue", "-c", "/etc/postfix-out", "-j"}, {"postsuper", "-c", "/etc/postfix-out", "-h", "ALL"}, {"postqueue", "-c", "/etc/postfix-out", "-j"}},
 		},
 		{
 			name:  "over ssh",
 			queue: inventory.MailQueue{Name: "mx-1", Kind: "postfix", SSH: "root@mx-1.example.net", ConfigDir: "/etc/postfix out"},
 			hold: [][]string{
+				{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--", "root@mx-1.example.net", "postqueue -c '/etc/postfix out' -j"},
 				{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--", "root@mx-1.example.net", "postsuper -c '/etc/postfix out' -h ALL"},
 				{"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--", "root@mx-1.example.net", "postqueue -c '/etc/postfix out' -j"},
 			},
@@ -75,9 +76,9 @@ func TestPostfixCommands(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q, r := openFake(t, &tt.queue, heldQueue(3))
-			n, err := q.Hold(t.Context())
-			if err != nil || n != 3 {
-				t.Fatalf("Hold() = %d, %v; want 3 held", n, err)
+			h, err := q.Hold(t.Context())
+			if want := []string{"H0000", "H0001", "H0002"}; err != nil || h.Count != 3 || !slices.Equal(h.Before, want) {
+				t.Fatalf("Hold() = %+v, %v; want 3 held, %v before", h, err, want)
 			}
 			var got [][]string
 			for _, c := range r.Calls() {
@@ -94,9 +95,9 @@ func TestPostfixCommands(t *testing.T) {
 // remote postsuper and postqueue -i intact.
 func TestPostfixReleaseOverSSH(t *testing.T) {
 	q, r := openFake(t, &inventory.MailQueue{Name: "mx-1", SSH: "mx-1.example.net", ConfigDir: "/etc/postfix-out"}, heldQueue(2))
-	n, err := q.Release(t.Context(), 0)
-	if err != nil || n != 2 {
-		t.Fatalf("Release(no limit) = %d, %v; want 2", n, err)
+	n, err := q.Release(t.Context(), 0, nil)
+	if err != nil || n.Count != 2 {
+		t.Fatalf("Release(no limit) = %+v, %v; want 2", n, err)
 	}
 	var remote []string
 	for _, c := range r.Calls() {
@@ -176,8 +177,8 @@ func TestPostfixBadListing(t *testing.T) {
 				t.Errorf("Status(%s) error = %q; want it to start with the queue and postqueue -j, and contain %q", tt.name, msg, tt.want)
 			}
 			// Release lists first: a bad listing releases nothing.
-			if n, err := q.Release(t.Context(), 0); err == nil || n != 0 {
-				t.Errorf("Release(%s) = %d, %v; want 0 and an error", tt.name, n, err)
+			if n, err := q.Release(t.Context(), 0, nil); err == nil || n.Count != 0 {
+				t.Errorf("Release(%s) = %+v, %v; want 0 and an error", tt.name, n, err)
 			}
 			for _, c := range r.Calls() {
 				if c.Args[0] == "postsuper" {
@@ -194,9 +195,9 @@ func TestPostfixReleasePacing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		q, r := openFake(t, &inventory.MailQueue{Name: "mx-1"}, heldQueue(25))
 		start := time.Now()
-		n, err := q.Release(t.Context(), 300)
-		if err != nil || n != 25 {
-			t.Fatalf("Release(300/min) = %d, %v; want 25", n, err)
+		n, err := q.Release(t.Context(), 300, nil)
+		if err != nil || n.Count != 25 {
+			t.Fatalf("Release(300/min) = %+v, %v; want 25", n, err)
 		}
 		var batches int
 		for _, c := range r.Calls() {
@@ -247,8 +248,8 @@ func TestPostfixReleaseSlowRate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		q, r := openFake(t, &inventory.MailQueue{Name: "mx-1"}, heldQueue(3))
 		start := time.Now()
-		if n, err := q.Release(t.Context(), 6); err != nil || n != 3 {
-			t.Fatalf("Release(6/min) = %d, %v; want 3", n, err)
+		if n, err := q.Release(t.Context(), 6, nil); err != nil || n.Count != 3 {
+			t.Fatalf("Release(6/min) = %+v, %v; want 3", n, err)
 		}
 		var at []time.Duration
 		for _, c := range r.Calls() {
@@ -272,9 +273,9 @@ func TestPostfixReleaseCancel(t *testing.T) {
 		q, r := openFake(t, &inventory.MailQueue{Name: "mx-1"}, heldQueue(25))
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(2500*time.Millisecond, cancel)
-		n, err := q.Release(ctx, 300)
-		if n != 15 || !errors.Is(err, context.Canceled) {
-			t.Fatalf("Release(cancelled at 2.5 s) = %d, %v; want 15 and context.Canceled", n, err)
+		n, err := q.Release(ctx, 300, nil)
+		if n.Count != 15 || !errors.Is(err, context.Canceled) {
+			t.Fatalf("Release(cancelled at 2.5 s) = %+v, %v; want 15 and context.Canceled", n, err)
 		}
 		if want := `mail queue "mx-1": release: stopped after 15 of 25 held messages`; !strings.Contains(err.Error(), want) {
 			t.Errorf("Release(cancelled) error = %q; want it to contain %q", err, want)
@@ -290,7 +291,7 @@ func TestPostfixReleaseCancel(t *testing.T) {
 func TestPostfixReleaseBadRate(t *testing.T) {
 	for _, rate := range []float64{-1, math.NaN(), math.Inf(1)} {
 		q, r := openFake(t, &inventory.MailQueue{Name: "mx-1"}, heldQueue(3))
-		if n, err := q.Release(t.Context(), rate); err == nil || !strings.Contains(err.Error(), "want messages per minute") {
+		if n, err := q.Release(t.Context(), rate, nil); err == nil || !strings.Contains(err.Error(), "want messages per minute") {
 			t.Errorf("Release(%g) = %d, %v; want a rate error", rate, n, err)
 		}
 		if calls := r.Calls(); len(calls) != 0 {
@@ -302,17 +303,112 @@ func TestPostfixReleaseBadRate(t *testing.T) {
 // TestPostfixCommandFails checks the error of a failing postsuper: the
 // queue, the operation, the command, how it ended and its stderr.
 func TestPostfixCommandFails(t *testing.T) {
+	list := heldQueue(2)
 	q, _ := openFake(t, &inventory.MailQueue{Name: "mx-1", ConfigDir: "/etc/postfix-out"}, func(cmd mailq.Command) ([]byte, error) {
+		if cmd.Args[0] != "postsuper" {
+			return list(cmd)
+		}
 		// What Exec returns for a real failure.
 		return nil, &mailq.CommandError{Cmd: cmd.String(), Stderr: "postsuper: fatal: use of this command is reserved for the superuser", Err: errors.New("exit status 1")}
 	})
-	_, err := q.Hold(t.Context())
+	h, err := q.Hold(t.Context())
 	want := `mail queue "mx-1": hold: postsuper -c /etc/postfix-out -h ALL: exit status 1: postsuper: fatal: use of this command is reserved for the superuser`
 	if err == nil || err.Error() != want {
 		t.Errorf("Hold() error = %v; want %q", err, want)
+	}
+	// What was on hold before is known, and true, even though the hold failed.
+	if want := []string{"H0000", "H0001"}; h.Count != mailq.Unknown || !slices.Equal(h.Before, want) {
+		t.Errorf("Hold() failing = %+v; want Unknown held and Before %v", h, want)
 	}
 	var ce *mailq.CommandError
 	if !errors.As(err, &ce) {
 		t.Errorf("Hold() error = %T; want it to wrap a *mailq.CommandError", err)
 	}
+}
+
+// TestPostfixHoldNothingBefore: with nothing on hold before it, Hold's
+// Before is empty, not nil (nil is "cannot tell").
+func TestPostfixHoldNothingBefore(t *testing.T) {
+	calls := 0
+	q, _ := openFake(t, &inventory.MailQueue{Name: "mx-1"}, func(cmd mailq.Command) ([]byte, error) {
+		if cmd.Args[0] != "postqueue" {
+			return nil, nil
+		}
+		calls++
+		if calls == 1 { // before the hold: one deferred message
+			return []byte(`{"queue_name": "deferred", "queue_id": "D1", "arrival_time": 1700000000}` + "\n"), nil
+		}
+		return []byte(`{"queue_name": "hold", "queue_id": "D1", "arrival_time": 1700000000}` + "\n"), nil
+	})
+	h, err := q.Hold(t.Context())
+	if err != nil || h.Count != 1 || h.Before == nil || len(h.Before) != 0 {
+		t.Errorf("Hold() = %+v (Before nil: %v), %v; want 1 held, Before empty and not nil", h, h.Before == nil, err)
+	}
+}
+
+// TestPostfixReleaseKeeps releases 5 held messages but the 2 it is told
+// to keep; a kept ID that is no longer on hold counts for nothing.
+func TestPostfixReleaseKeeps(t *testing.T) {
+	q, r := openFake(t, &inventory.MailQueue{Name: "mx-1"}, heldQueue(5))
+	n, err := q.Release(t.Context(), 0, []string{"H0003", "H0001", "GONE01", "D0001"})
+	if err != nil || n != (mailq.Released{Count: 3, Kept: 2}) {
+		t.Fatalf("Release(keep H0001 H0003, a gone ID, a deferred one) = %+v, %v; want 3 released, 2 kept", n, err)
+	}
+	var released []string
+	for _, c := range r.Calls() {
+		if c.Args[0] == "postsuper" {
+			for i := 2; i < len(c.Args); i += 2 {
+				released = append(released, c.Args[i])
+			}
+		}
+	}
+	if want := []string{"H0000", "H0002", "H0004"}; !slices.Equal(released, want) {
+		t.Errorf("Release(keep H0001 H0003) ran postsuper -H on %v; want %v", released, want)
+	}
+}
+
+// TestPostfixReleaseFinishesBatch cancels the release while its first
+// batch's postsuper runs: that batch is finished (its delivery is
+// scheduled), and no other batch starts.
+func TestPostfixReleaseFinishesBatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		list := heldQueue(25)
+		q, r := openFake(t, &inventory.MailQueue{Name: "mx-1"}, func(cmd mailq.Command) ([]byte, error) {
+			if cmd.Args[0] == "postsuper" {
+				cancel() // Ctrl-C while postsuper runs
+			}
+			return list(cmd)
+		})
+		n, err := q.Release(ctx, 300, nil)
+		if n.Count != 5 || !errors.Is(err, context.Canceled) {
+			t.Fatalf("Release(cancelled during the first batch) = %+v, %v; want 5 and context.Canceled", n, err)
+		}
+		if want := `mail queue "mx-1": release: stopped after 5 of 25 held messages: context canceled`; err.Error() != want {
+			t.Errorf("Release(cancelled during the first batch) error = %q; want %q (the batch's delivery scheduled, then a stop)", err, want)
+		}
+		var ran []string
+		for _, c := range r.Calls() {
+			ran = append(ran, c.Args[0])
+		}
+		if want := []string{"postqueue", "postsuper", "sh"}; !slices.Equal(ran, want) {
+			t.Errorf("Release(cancelled during the first batch) ran %v; want %v: the batch's delivery scheduled, nothing more", ran, want)
+		}
+	})
+}
+
+// TestPostfixReleaseDeadline: a deadline that comes before the last batch
+// stops the release there (on synctest's clock: batches at 0, 1, 2 and
+// 3 s, the deadline at 3.5 s).
+func TestPostfixReleaseDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		q, _ := openFake(t, &inventory.MailQueue{Name: "mx-1"}, heldQueue(25))
+		ctx, cancel := context.WithTimeout(t.Context(), 3500*time.Millisecond)
+		defer cancel()
+		n, err := q.Release(ctx, 300, nil)
+		if n.Count != 20 || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Release(deadline 3.5 s) = %+v, %v; want 20 and context.DeadlineExceeded", n, err)
+		}
+	})
 }

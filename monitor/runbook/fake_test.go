@@ -10,6 +10,7 @@ import (
 
 	"github.com/gosnmp/gosnmp"
 
+	"feedplan/monitor/runbook"
 	"feedplan/pdu"
 	"feedplan/pdu/oids"
 	"feedplan/pdu/pdutest"
@@ -168,22 +169,29 @@ func (l *lab) Dial(t pdu.Target, _ *slog.Logger) (pdu.Client, error) {
 	return c, nil
 }
 
-// fakeQueues records holds and releases.
+// fakeQueues records holds and releases: 42 held, none before the
+// window, 42 released. Releases that keep messages say so in the call.
 type fakeQueues struct {
 	mu    sync.Mutex
 	calls []string
 }
 
-func (q *fakeQueues) Hold(_ context.Context, name string) (int, error) {
+var _ runbook.Queues = (*fakeQueues)(nil)
+
+func (q *fakeQueues) Hold(_ context.Context, name string) (runbook.HoldResult, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.calls = append(q.calls, "hold "+name)
-	return 42, nil
+	return runbook.HoldResult{Held: 42, PreHeld: []string{}}, nil
 }
 
-func (q *fakeQueues) Release(_ context.Context, name string, rate float64) (int, error) {
+func (q *fakeQueues) Release(_ context.Context, name string, rate float64, keep []string) (runbook.ReleaseResult, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.calls = append(q.calls, fmt.Sprintf("release %s %g", name, rate))
-	return 42, nil
+	call := fmt.Sprintf("release %s %g", name, rate)
+	if len(keep) > 0 {
+		call += " keep " + strings.Join(keep, ",")
+	}
+	q.calls = append(q.calls, call)
+	return runbook.ReleaseResult{Released: 42}, nil
 }

@@ -17,10 +17,39 @@ import (
 )
 
 // Queues holds and releases mail queues. An adapter per MTA (Postfix)
-// implements it; the counts are the messages held or released.
+// implements it.
+//
+// Mail can be on hold before the window for a reason of its own (a
+// quarantine, an administrator): it must stay on hold. The first hold
+// step of a queue records what Hold says was on hold before it
+// (HoldResult.PreHeld) in the state file, at once, and every release of
+// that queue passes it back as keep, in this run or a resumed one. An
+// adapter that cannot tell (the hooks of another MTA) returns a nil
+// PreHeld and gets no keep: its hooks must leave such mail on hold.
+//
+// Hold runs to its end or Options.ActionTimeout, even when the run is
+// interrupted. Release gets the run's context, with a deadline of its own
+// derived from what is held and the rate: when the context is cancelled
+// (Ctrl-C) it must stop between two batches, let the command it is
+// running finish, and return what it released with the context's error;
+// the step is then recorded as interrupted, and a resumed run releases
+// the rest.
 type Queues interface {
-	Hold(ctx context.Context, name string) (int, error)
-	Release(ctx context.Context, name string, ratePerMin float64) (int, error)
+	Hold(ctx context.Context, name string) (HoldResult, error)
+	Release(ctx context.Context, name string, ratePerMin float64, keep []string) (ReleaseResult, error)
+}
+
+// HoldResult is what a hold found and did. With an error, a PreHeld that
+// is not nil is still true, and is recorded.
+type HoldResult struct {
+	Held    int      // messages on hold afterwards, PreHeld included; < 0: the adapter does not tell
+	PreHeld []string // queue IDs on hold before this hold; nil: the adapter cannot tell
+}
+
+// ReleaseResult is what a release did.
+type ReleaseResult struct {
+	Released int // messages released; < 0: the adapter does not tell
+	Kept     int // messages left on hold because keep named them
 }
 
 // Options configure a run.
@@ -256,6 +285,7 @@ func (r *runner) loadState() (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	fresh.Queues = st.heldQueues() // what was on hold before the window outlives a restart
 	start := 0
 	if r.opt.From != "" {
 		i := slices.IndexFunc(r.p.Steps, func(s planner.RunStep) bool { return s.ID == r.opt.From })

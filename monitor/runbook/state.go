@@ -24,6 +24,53 @@ type State struct {
 	Updated time.Time   `json:"updated"`
 	Steps   []StepState `json:"steps"`             // the steps done, in the order they were done
 	Stopped *Stopped    `json:"stopped,omitempty"` // why the last run stopped before the end
+	// Queues are the mail queues the run has held, by name. A state
+	// written before this field loads with none.
+	Queues map[string]*QueueState `json:"queues,omitempty"`
+}
+
+// QueueState is what a run knows of a mail queue it holds.
+type QueueState struct {
+	// PreHeld lists the queue IDs that were on hold before the window's
+	// first hold (quarantined, held by an administrator): a release keeps
+	// them on hold. Null when the adapter cannot tell (its hooks see to
+	// it).
+	PreHeld []string `json:"pre_held"`
+	// RecordedBy is the hold step that recorded PreHeld, and when; empty
+	// when none did (the first hold failed before it could tell): a
+	// release then releases every held message.
+	RecordedBy string    `json:"recorded_by,omitempty"`
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+	// Held counts the messages held for the window, PreHeld not
+	// included, at its last hold; -1 when the adapter does not tell. The
+	// release's deadline is derived from it.
+	Held int `json:"held"`
+	// Released is when a release of the queue went to its end.
+	Released time.Time `json:"released,omitzero"`
+}
+
+// recorded reports whether the queue's pre-window hold list is recorded.
+func (q *QueueState) recorded() bool { return q != nil && q.RecordedBy != "" }
+
+// heldQueues returns the records of the queues still held (not released
+// to the end), for a state that starts over (--restart, or --from on a
+// changed plan): what was on hold before the window is still true, and a
+// new first hold would take the mail the last run held for mail held
+// before the window. Nil-safe.
+func (s *State) heldQueues() map[string]*QueueState {
+	if s == nil {
+		return nil
+	}
+	var out map[string]*QueueState
+	for name, q := range s.Queues {
+		if q != nil && q.Released.IsZero() {
+			if out == nil {
+				out = map[string]*QueueState{}
+			}
+			out[name] = q
+		}
+	}
+	return out
 }
 
 // StepState is one step done.
@@ -75,6 +122,11 @@ func ReadState(path string) (*State, error) {
 	}
 	if s.Version != StateVersion {
 		return nil, fmt.Errorf("state file %s: version %d; this feedplan reads version %d", path, s.Version, StateVersion)
+	}
+	for name, q := range s.Queues {
+		if q == nil {
+			delete(s.Queues, name)
+		}
 	}
 	return &s, nil
 }

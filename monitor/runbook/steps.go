@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,10 +130,17 @@ func (r *runner) dry(ctx context.Context, st planner.RunStep) StepResult {
 	case planner.StepHoldQueue, planner.StepReleaseQ:
 		if r.opt.Queues == nil {
 			would("stop for a person (no mail-queue adapter): %s", queueByHand(st, r.rate(st)))
+		} else if st.Kind == planner.StepHoldQueue && r.firstHold(st) {
+			would("hold mail queue %s, and record which messages were on hold before it: they stay held", st.Queue)
 		} else if st.Kind == planner.StepHoldQueue {
 			would("hold mail queue %s", st.Queue)
 		} else {
-			would("release mail queue %s at %g messages a minute", st.Queue, r.rate(st))
+			held := -1
+			if q := r.state.Queues[st.Queue]; q != nil {
+				held = q.Held
+			}
+			would("release mail queue %s at %g messages a minute (within %v), keeping on hold what was on hold before the window", st.Queue, r.rate(st),
+				releaseDeadline(held, r.rate(st), r.drain(st.Queue), r.opt.ActionTimeout))
 		}
 	default:
 		would("stop and ask: %s — type yes when done", st.Title)
@@ -198,7 +206,7 @@ func queueByHand(st planner.RunStep, rate float64) string {
 	if st.Kind == planner.StepHoldQueue {
 		return fmt.Sprintf("hold mail queue %s by hand (Postfix on %s: postsuper -h ALL).", st.Queue, orDash(st.Device))
 	}
-	return fmt.Sprintf("release mail queue %s by hand at about %g a minute (Postfix on %s: postsuper -H ALL, with a rate limit on the relay).", st.Queue, rate, orDash(st.Device))
+	return fmt.Sprintf("release mail queue %s by hand at about %g a minute, but not what was on hold before the window (Postfix on %s: postsuper -H ID for each message held for the window, with a rate limit on the relay; the state file lists those on hold before it under queues, pre_held).", st.Queue, rate, orDash(st.Device))
 }
 
 func orDash(s string) string {
@@ -376,26 +384,214 @@ func (r *runner) queue(ctx context.Context, st planner.RunStep) StepResult {
 	if err := r.audit(atstest.Entry{StepID: st.ID, Step: what, Device: st.Device, Target: st.Queue, Outcome: "started"}); err != nil {
 		return StepResult{Outcome: Failed, Detail: "audit log: " + err.Error(), Fix: "make the audit log writable, then resume"}
 	}
+	if st.Kind == planner.StepHoldQueue {
+		return r.holdQueue(ctx, st)
+	}
+	return r.releaseQueue(ctx, st)
+}
+
+// holdQueue holds a queue. The plan's first hold step of the queue
+// records what was on hold before it, in the state file at once: a crash
+// before the step is recorded would run the hold again, and that hold
+// must not take the mail this one held for mail held before the window.
+// A later hold (hold-final/…, or the first one again on resume) never
+// records.
+func (r *runner) holdQueue(ctx context.Context, st planner.RunStep) StepResult {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opt.ActionTimeout)
 	defer cancel()
-	var n int
-	var err error
-	var detail string
-	if st.Kind == planner.StepHoldQueue {
-		n, err = r.opt.Queues.Hold(actx, st.Queue)
-		detail = fmt.Sprintf("%d message(s) held", n)
-	} else {
-		rate := r.rate(st)
-		n, err = r.opt.Queues.Release(actx, st.Queue, rate)
-		detail = fmt.Sprintf("%d message(s) released at %g a minute", n, rate)
+	res, err := r.opt.Queues.Hold(actx, st.Queue)
+	q := r.state.Queues[st.Queue]
+	if q == nil {
+		q = &QueueState{Held: -1}
+	}
+	fresh := !q.recorded() && r.firstHold(st) && (err == nil || res.PreHeld != nil)
+	if fresh {
+		q.PreHeld, q.RecordedBy, q.RecordedAt = res.PreHeld, st.ID, r.opt.Now().UTC()
+	}
+	kept := 0 // messages on hold before the window and still on hold
+	now := make(map[string]bool, len(res.PreHeld))
+	for _, id := range res.PreHeld {
+		now[id] = true
+	}
+	for _, id := range q.PreHeld {
+		if now[id] {
+			kept++
+		}
+	}
+	if err == nil {
+		q.Held = -1
+		if res.Held >= 0 {
+			q.Held = max(res.Held-kept, 0)
+		}
+	}
+	if fresh || err == nil {
+		if r.state.Queues == nil {
+			r.state.Queues = map[string]*QueueState{}
+		}
+		r.state.Queues[st.Queue] = q
+	}
+	var preNote string
+	switch {
+	case q.recorded() && q.PreHeld == nil:
+		preNote = "the queue's hooks cannot tell feedplan which messages were on hold before the window: they must keep them held"
+	case q.recorded() && kept > 0:
+		preNote = stayHeld(kept)
+	case q.recorded() && len(q.PreHeld) > 0:
+		preNote = fmt.Sprintf("none of the %s on hold before the window is queued any more", messages(len(q.PreHeld)))
+	case q.recorded():
+		preNote = "none was on hold before the window"
+	default:
+		preNote = fmt.Sprintf("no record of what was on hold before the window (the first hold, %s, did not record it): the release will release every held message", r.firstHoldID(st.Queue))
+	}
+	var werr error
+	if fresh {
+		// The audit log keeps the IDs too.
+		d := fmt.Sprintf("on hold before the window (%d): %s", len(q.PreHeld), strings.Join(q.PreHeld, " "))
+		if q.PreHeld == nil {
+			d = "the adapter cannot tell what was on hold before the window"
+		}
+		r.audit(atstest.Entry{StepID: st.ID, Step: "hold-queue", Device: st.Device, Target: st.Queue, Outcome: "recorded", Detail: strings.TrimSpace(d)})
+		werr = r.writeState()
 	}
 	if err != nil {
-		r.audit(atstest.Entry{StepID: st.ID, Step: what, Device: st.Device, Target: st.Queue, Outcome: "error", Detail: err.Error()})
-		return StepResult{Outcome: Failed, Detail: fmt.Sprintf("mail queue %s: %v", st.Queue, err), Fix: queueByHand(st, r.rate(st)) + " Then resume with --from the next step."}
+		r.audit(atstest.Entry{StepID: st.ID, Step: "hold-queue", Device: st.Device, Target: st.Queue, Outcome: "error", Detail: err.Error()})
+		fix := queueByHand(st, r.rate(st)) + " Then resume with --from the next step."
+		if werr != nil {
+			fix = "make the state file writable; " + fix
+		}
+		return StepResult{Outcome: Failed, Detail: fmt.Sprintf("mail queue %s: %v", st.Queue, err), Fix: fix}
 	}
-	r.audit(atstest.Entry{StepID: st.ID, Step: what, Device: st.Device, Target: st.Queue, Outcome: "ok", Detail: detail})
+	if werr != nil {
+		return StepResult{Outcome: Failed,
+			Detail: fmt.Sprintf("mail queue %s is held, but recording the %s on hold before the window failed: %v", st.Queue, messages(len(q.PreHeld)), werr),
+			Fix:    fmt.Sprintf("make the state file writable, then resume with --from the next step; the release will release every held message: put those on hold before the window back on hold afterwards (postsuper -h ID; their IDs are in the audit log, %s \"recorded\")", st.ID)}
+	}
+	detail := fmt.Sprintf("%s held for the window", messages(q.Held))
+	if q.Held < 0 {
+		detail = "held (the adapter does not say how many)"
+	}
+	detail += "; " + preNote
+	r.audit(atstest.Entry{StepID: st.ID, Step: "hold-queue", Device: st.Device, Target: st.Queue, Outcome: "ok", Detail: detail})
 	r.say("mail queue %s: %s", st.Queue, detail)
 	return StepResult{Outcome: Done, Detail: detail}
+}
+
+// firstHold reports whether st is the plan's first hold step of its
+// queue: the one that records what was on hold before the window.
+func (r *runner) firstHold(st planner.RunStep) bool { return r.firstHoldID(st.Queue) == st.ID }
+
+func (r *runner) firstHoldID(queue string) string {
+	for _, s := range r.p.Steps {
+		if s.Kind == planner.StepHoldQueue && s.Queue == queue {
+			return s.ID
+		}
+	}
+	return ""
+}
+
+// releaseQueue releases a queue, keeping on hold what was on hold before
+// the window, within a deadline derived from what is held. The run's
+// context reaches the adapter: Ctrl-C stops it between two batches, and
+// the step is interrupted; a resumed run releases the rest.
+func (r *runner) releaseQueue(ctx context.Context, st planner.RunStep) StepResult {
+	rate := r.rate(st)
+	q := r.state.Queues[st.Queue]
+	held := -1
+	var keep []string
+	if q != nil {
+		held, keep = q.Held, q.PreHeld
+	}
+	limit := releaseDeadline(held, rate, r.drain(st.Queue), r.opt.ActionTimeout)
+	r.say("releasing mail queue %s %s, within %v (Ctrl-C stops it between two batches; resuming releases the rest)", st.Queue, atRate(rate), limit)
+	actx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	res, err := r.opt.Queues.Release(actx, st.Queue, rate, keep)
+	done := "nothing released"
+	switch {
+	case res.Released < 0:
+		done = "released (the adapter does not say how many)"
+	case res.Released > 0:
+		done = fmt.Sprintf("%s released", messages(res.Released))
+	}
+	keptNote := ""
+	switch {
+	case res.Kept > 0:
+		keptNote = "; " + stayHeld(res.Kept)
+	case !q.recorded():
+		keptNote = "; no record of what was on hold before the window: every held message was released"
+	}
+	if err != nil {
+		e := atstest.Entry{StepID: st.ID, Step: "release-queue", Device: st.Device, Target: st.Queue, Outcome: "error", Detail: joinDetail(done+keptNote, err.Error())}
+		var o StepResult
+		switch {
+		case ctx.Err() != nil:
+			e.Outcome = Interrupted
+			o = StepResult{Outcome: Interrupted, Detail: fmt.Sprintf("mail queue %s: stopped between two batches: %s%s; the rest stays held", st.Queue, done, keptNote),
+				Fix: "resume to release the rest"}
+		case actx.Err() == context.DeadlineExceeded:
+			o = StepResult{Outcome: Failed, Detail: fmt.Sprintf("mail queue %s: no end within %v: %s%s; the rest stays held: %v", st.Queue, limit, done, keptNote, err),
+				Fix: "resume to release the rest (with a deadline of its own), or " + queueByHand(st, rate)}
+		default:
+			o = StepResult{Outcome: Failed, Detail: fmt.Sprintf("mail queue %s: %s%s: %v", st.Queue, done, keptNote, err),
+				Fix: queueByHand(st, rate) + " Then resume with --from the next step."}
+		}
+		r.audit(e)
+		return o
+	}
+	if q != nil {
+		q.Released = r.opt.Now().UTC()
+	}
+	detail := fmt.Sprintf("%s %s%s", done, atRate(rate), keptNote)
+	r.audit(atstest.Entry{StepID: st.ID, Step: "release-queue", Device: st.Device, Target: st.Queue, Outcome: "ok", Detail: detail})
+	r.say("mail queue %s: %s", st.Queue, detail)
+	return StepResult{Outcome: Done, Detail: detail}
+}
+
+// drain is the plan's estimate of the time a queue's release takes.
+func (r *runner) drain(queue string) time.Duration {
+	for _, q := range r.p.Queues {
+		if q.Queue == queue {
+			return time.Duration(q.Drain)
+		}
+	}
+	return 0
+}
+
+// releaseDeadline is how long a release may take: the longer of the time
+// the held messages take at the rate (held < 0: not known) and the plan's
+// estimate (drain), times 1.5, plus a minute, and never less than floor
+// (the action timeout). Without a rate (0: no limit) only the plan's
+// estimate and the floor count.
+func releaseDeadline(held int, rate float64, drain, floor time.Duration) time.Duration {
+	est := drain
+	if held > 0 && rate > 0 {
+		est = max(est, time.Duration(float64(held)/rate*float64(time.Minute)))
+	}
+	return max(floor, (est*3/2 + time.Minute).Round(time.Second))
+}
+
+// atRate is "at 300 a minute", or "without a rate limit".
+func atRate(rate float64) string {
+	if rate == 0 {
+		return "without a rate limit"
+	}
+	return "at " + strconv.FormatFloat(rate, 'g', -1, 64) + " a minute"
+}
+
+// messages is "1 message", "2 messages".
+func messages(n int) string {
+	if n == 1 {
+		return "1 message"
+	}
+	return strconv.Itoa(n) + " messages"
+}
+
+// stayHeld says that n messages on hold before the window stay held.
+func stayHeld(n int) string {
+	if n == 1 {
+		return "1 message was on hold before the window: it stays held"
+	}
+	return strconv.Itoa(n) + " messages were on hold before the window: they stay held"
 }
 
 // --- outlets ---
