@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -118,6 +119,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
+			stdout, stderr = lockWriters(stdout, stderr)
 			return c.run(ctx, args[1:], stdout, stderr)
 		}
 	}
@@ -220,4 +222,42 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// lockedWriter serialises writes: a command's goroutines (agents,
+// pollers, loggers) all write to the same stdout and stderr, which need
+// not be safe for concurrent use (a bytes.Buffer in a test, a pipe).
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// lockWriters wraps stdout and stderr, with one lock when they are the
+// same writer.
+func lockWriters(stdout, stderr io.Writer) (io.Writer, io.Writer) {
+	if _, ok := stdout.(lockedWriter); ok {
+		return stdout, stderr // already wrapped (help runs a command again)
+	}
+	mo, me := &sync.Mutex{}, &sync.Mutex{}
+	if sameWriter(stdout, stderr) {
+		me = mo
+	}
+	return lockedWriter{mo, stdout}, lockedWriter{me, stderr}
+}
+
+// sameWriter reports whether a and b are the same writer; writers of a
+// type that cannot be compared are taken as different.
+func sameWriter(a, b io.Writer) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
 }
