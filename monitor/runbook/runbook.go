@@ -87,7 +87,7 @@ type Options struct {
 	Command       string           // the command that resumes the run, for messages
 	Poll          time.Duration    // between reads of a verification (default 2 s)
 	PowerWait     time.Duration    // verify-power and verify-on wait this long for power (default 5 min)
-	ActionTimeout time.Duration    // a shutdown action, a queue hold or release, an on-manual command (default 2 min)
+	ActionTimeout time.Duration    // a shutdown action, a queue hold, an on-manual command (default 2 min); a release gets a deadline from what it releases
 	SwitchTimeout time.Duration    // an SNMP SET and reading its result back (default 20 s)
 	Now           func() time.Time // time.Now when nil
 }
@@ -345,7 +345,7 @@ func (r *runner) header(start int) {
 	}
 	switch {
 	case r.opt.Restart:
-		fmt.Fprintln(r.out, "Restarting: the state of earlier runs is forgotten.")
+		fmt.Fprintln(r.out, "Restarting: the steps done in earlier runs are forgotten (the mail they still hold, and what was on hold before, are remembered).")
 	case r.opt.From != "":
 		fmt.Fprintf(r.out, "Starting at %s (--from): the %d steps before it are not run, steps from it on run even if done.\n", r.opt.From, start)
 	case len(r.state.Steps) > 0:
