@@ -124,6 +124,60 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 	if req.Now.IsZero() {
 		req.Now = time.Now()
 	}
+	m, err := e.newMaint(req)
+	if err != nil {
+		return nil, err
+	}
+	req = *m.req
+	if err := m.powerDown(); err != nil {
+		return nil, err
+	}
+	if err := m.outages(); err != nil {
+		return nil, err
+	}
+	shutDown := map[string]bool{}
+	for _, pd := range m.p.PowerDown {
+		shutDown[pd.Device] = true
+	}
+	for _, r := range m.res.Redundancy {
+		if !shutDown[r.Device] {
+			m.p.AtRisk = append(m.p.AtRisk, AtRisk{Device: r.Device, Live: r.Live, Min: r.Min, Lost: joinLosses(r.Lost)})
+		}
+	}
+	m.preflight()
+	if err := m.jobs(); err != nil {
+		return nil, err
+	}
+	m.runbook()
+	if req.Start.Before(req.Now) {
+		m.p.Warnings = append(m.p.Warnings, fmt.Sprintf("the window starts in the past (%s)", m.when(req.Start)))
+	}
+	m.p.Preflight.Go = !m.p.Preflight.Skipped
+	for _, c := range m.p.Preflight.Checks {
+		if !c.OK {
+			m.p.Preflight.Go = false
+			m.p.Reasons = append(m.p.Reasons, c.Object+": "+c.Detail)
+		}
+	}
+	for _, o := range m.p.Outages {
+		if !o.Accepted {
+			m.p.Reasons = append(m.p.Reasons, fmt.Sprintf("service %s %s during the window (%d running, %d needed)", o.Service, o.Status, o.Running, o.Min))
+		}
+	}
+	switch {
+	case m.p.NoGo():
+		m.p.Verdict = VerdictNoGo
+	case m.p.Preflight.Skipped:
+		m.p.Verdict = VerdictNotChecked
+	default:
+		m.p.Verdict = VerdictGo
+	}
+	return m.p, nil
+}
+
+// newMaint evaluates the window as it will be: the scenario with the
+// devices that lose power (and the operator's) shut down first.
+func (e *Evaluator) newMaint(req PlanRequest) (*maint, error) {
 	req.Settings.defaults()
 	g := e.g
 	// A switchover test newer than the inventory's decides, under
@@ -192,52 +246,53 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 		Created: req.Now.UTC().Truncate(time.Second), Scenario: req.Scenario,
 		Window:  PlanWindow{Start: req.Start, End: req.End, TZ: req.Loc.String()},
 		Outages: []Outage{}, Reasons: []string{}, AtRisk: []AtRisk{}, Warnings: []string{}, Jobs: []JobDeferral{}, Queues: []QueuePlan{},
-		PowerDown: []PowerDown{}, Steps: []RunStep{}, Options: req.Settings,
+		PowerDown: []PowerDown{}, Steps: []RunStep{}, Options: req.Settings, ATSTests: req.ATSTests,
+	}
+	return m, nil
+}
+
+const chosenWhy = "chosen by the operator"
+
+// Recheck runs a saved plan's pre-flight checks again from a poll taken
+// now (the evaluator's loads should come from the same poll: see Live):
+// the surviving supplies draw, the ATS units relied on are healthy and
+// tested, the surviving side stays below 80 %. 'plan run' calls it at its
+// check step, so that the night's go rests on the same rules as the
+// plan's.
+func (e *Evaluator) Recheck(p *Plan, readings []pdu.Result, now time.Time) ([]Check, error) {
+	req := PlanRequest{Scenario: p.Scenario, Start: now, End: now.Add(time.Hour), Loc: time.UTC, Readings: readings,
+		MaxTestAge: 365 * 24 * time.Hour, ATSTests: p.ATSTests, Settings: p.Options, Now: now}
+	for _, pd := range p.PowerDown {
+		if pd.Chosen {
+			req.Extra = append(req.Extra, pd.Device)
+		}
+	}
+	m, err := e.newMaint(req)
+	if err != nil {
+		return nil, err
 	}
 	if err := m.powerDown(); err != nil {
 		return nil, err
 	}
-	if err := m.outages(); err != nil {
-		return nil, err
-	}
-	shutDown := map[string]bool{}
-	for _, pd := range m.p.PowerDown {
-		shutDown[pd.Device] = true
-	}
-	for _, r := range m.res.Redundancy {
-		if !shutDown[r.Device] {
-			m.p.AtRisk = append(m.p.AtRisk, AtRisk{Device: r.Device, Live: r.Live, Min: r.Min, Lost: joinLosses(r.Lost)})
-		}
-	}
 	m.preflight()
-	if err := m.jobs(); err != nil {
-		return nil, err
+	return m.p.Preflight.Checks, nil
+}
+
+// Live is the site evaluated from a poll: measured loads where the PDUs
+// meter them, estimates scaled to what they measure elsewhere, supplies
+// found silent taken as dead, ATS units on the input they report.
+func Live(site *inventory.Site, readings []pdu.Result, now time.Time) (*Evaluator, *LiveLoads, error) {
+	u := site.Utilisation
+	if u <= 0 {
+		u = 0.6
 	}
-	m.runbook()
-	if req.Start.Before(req.Now) {
-		m.p.Warnings = append(m.p.Warnings, fmt.Sprintf("the window starts in the past (%s)", m.when(req.Start)))
+	g := NewGraph(site)
+	ll := NewEvaluator(g, g.NewLoads(nil, u)).LiveSnapshot(readings, now)
+	l, err := ll.Loads(g, u)
+	if err != nil {
+		return nil, nil, err
 	}
-	m.p.Preflight.Go = !m.p.Preflight.Skipped
-	for _, c := range m.p.Preflight.Checks {
-		if !c.OK {
-			m.p.Preflight.Go = false
-			m.p.Reasons = append(m.p.Reasons, c.Object+": "+c.Detail)
-		}
-	}
-	for _, o := range m.p.Outages {
-		if !o.Accepted {
-			m.p.Reasons = append(m.p.Reasons, fmt.Sprintf("service %s %s during the window (%d running, %d needed)", o.Service, o.Status, o.Running, o.Min))
-		}
-	}
-	switch {
-	case m.p.NoGo():
-		m.p.Verdict = VerdictNoGo
-	case m.p.Preflight.Skipped:
-		m.p.Verdict = VerdictNotChecked
-	default:
-		m.p.Verdict = VerdictGo
-	}
-	return m.p, nil
+	return NewEvaluator(g, l), ll, nil
 }
 
 // powerDown picks the devices to shut down — every running device that
@@ -256,7 +311,7 @@ func (m *maint) powerDown() error {
 			continue
 		}
 		if _, ok := m.down[di]; !ok {
-			m.down[di] = "chosen by the operator"
+			m.down[di] = chosenWhy
 		}
 	}
 	height := g.serviceHeights()
@@ -284,7 +339,7 @@ func (m *maint) powerDown() error {
 	heights = slices.Compact(heights)
 	for di, why := range m.down {
 		d := g.devices[di].dev
-		pd := PowerDown{Device: d.Name, Wave: slices.Index(heights, devHeight(di)) + 1, Why: why, Services: d.Services, Shutdown: d.Shutdown, Outlets: []string{}}
+		pd := PowerDown{Device: d.Name, Wave: slices.Index(heights, devHeight(di)) + 1, Why: why, Chosen: why == chosenWhy, Services: d.Services, Shutdown: d.Shutdown, Outlets: []string{}}
 		for _, pl := range d.PSUs {
 			if !pl.Unplugged() {
 				pd.Outlets = append(pd.Outlets, pl.String())

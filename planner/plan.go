@@ -2,6 +2,8 @@ package planner
 
 import (
 	"time"
+
+	"feedplan/inventory"
 )
 
 // PlanVersion is the version of the plan format (the JSON a plan is saved
@@ -32,6 +34,9 @@ type Plan struct {
 	PowerDown []PowerDown   `json:"power_down"` // the devices shut down, wave by wave
 	Steps     []RunStep     `json:"steps"`
 	Options   PlanSettings  `json:"settings"`
+	// ATSTests are the switchover tests newer than the inventory's the
+	// plan was made with (the monitor's store), for the checks of 'plan run'.
+	ATSTests map[string]inventory.ATSTest `json:"ats_tests,omitempty"`
 }
 
 // Verdicts of a plan.
@@ -128,7 +133,8 @@ type QueuePlan struct {
 type PowerDown struct {
 	Device   string   `json:"device"`
 	Wave     int      `json:"wave"`
-	Why      string   `json:"why"` // "would lose power: psu1 on r07-c:3 ← …", or "chosen by the operator"
+	Why      string   `json:"why"`              // "would lose power: psu1 on r07-c:3 ← …", or "chosen by the operator"
+	Chosen   bool     `json:"chosen,omitempty"` // shut down by the operator's choice (--shutdown)
 	Services []string `json:"services,omitempty"`
 	Shutdown string   `json:"shutdown,omitempty"` // its shutdown action
 	Outlets  []string `json:"outlets"`            // every outlet it is plugged into

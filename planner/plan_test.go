@@ -545,3 +545,44 @@ func TestPlanAtRiskExcludesShutDown(t *testing.T) {
 		t.Errorf("verdict %q, reasons %q", p.Verdict, p.Reasons)
 	}
 }
+
+// A saved plan's pre-flight runs again from the night's poll, by the same
+// rules: a supply that died since the plan was made stops the run.
+func TestRecheck(t *testing.T) {
+	site, ev := exampleSite(t)
+	p := planFor(t, ev, "2026-11-27T20:30", "2026-11-27T23:59", []string{"source:A"}, func(r *planner.PlanRequest) {
+		r.Extra = []string{"st-1", "shelf-1", "es-1"}
+	})
+	now := time.Date(2026, 11, 27, 19, 0, 0, 0, time.UTC)
+	recheck := func(change func(map[string]*pdu.Reading)) map[string]string {
+		t.Helper()
+		readings := readingsOf(site, change)
+		live, _, err := planner.Live(site, readings, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checks, err := live.Recheck(p, readings, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failing := map[string]string{}
+		for _, c := range checks {
+			if !c.OK {
+				failing[c.Name+" "+c.Object] = c.Detail
+			}
+		}
+		return failing
+	}
+	if f := recheck(nil); len(f) != 0 {
+		t.Errorf("healthy poll: failing %v", f)
+	}
+	f := recheck(func(m map[string]*pdu.Reading) { m["r06-b"].Outlets[9].Amps = pdu.F(0) })
+	if d, ok := f["survivor-draws mx-2"]; !ok || !strings.Contains(d, "r06-b:10") {
+		t.Errorf("mx-2's B supply dead: failing %v", f)
+	}
+	// The operator's shutdowns are kept: st-1 and shelf-1 stay off r04-b,
+	// which therefore does not trip.
+	if _, ok := f["surviving-load pdu:r04-b"]; ok {
+		t.Errorf("the recheck forgot the operator's shutdowns: %v", f)
+	}
+}

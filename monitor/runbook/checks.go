@@ -112,42 +112,46 @@ func (r *runner) finish(st planner.RunStep, rep *report, fix string) StepResult 
 	return res
 }
 
-// check re-runs the pre-flight from live readings: every running device
-// that loses a supply draws on its surviving ones now, every ATS the
-// plan relies on has a healthy surviving input, and every PDU the run
-// will switch answers.
+// check re-runs the plan's pre-flight from a poll taken now, by the
+// planner's own rules (planner.Recheck): every device that keeps running
+// on fewer supplies draws on them, every ATS relied on is healthy and
+// tested, the surviving side stays below 80 %. It also checks that every
+// PDU whose outlets the run switches answers.
 func (r *runner) check(ctx context.Context, st planner.RunStep) StepResult {
 	rep := &report{}
-	type survivor struct {
-		d     *inventory.Device
-		plugs []string
-	}
-	var survivors []survivor
 	var names []string
-	add := func(n string) {
-		if !contains(names, n) {
-			names = append(names, n)
+	for _, p := range r.site.PDUs {
+		if p.SNMP != nil {
+			names = append(names, p.Name)
 		}
 	}
-	for _, d := range r.affected() {
-		if r.down[d.Name] || !r.flow.Running(d.Name) {
-			continue // shut down by the plan, or an outage the plan reports
-		}
-		s := survivor{d: d}
-		for _, p := range d.PSUs {
-			if !p.Unplugged() && r.live(p.String()) {
-				s.plugs = append(s.plugs, p.String())
-				add(p.PDU)
-			}
-		}
-		survivors = append(survivors, s)
-	}
-	var relied []string
 	for _, a := range r.site.ATS {
-		af, ok := r.flow.ATS(a.Name)
-		if ok && af.Live && af.InputLive[0] != af.InputLive[1] {
-			relied = append(relied, a.Name)
-			add(a.Name)
+		if a.SNMP != nil {
+			names = append(names, a.Name)
+		}
+	}
+	rd, errs := r.readAll(ctx, names)
+	if ctx.Err() != nil {
+		return StepResult{Outcome: Interrupted, Detail: "interrupted while reading"}
+	}
+	results := make([]pdu.Result, 0, len(names))
+	for _, n := range names {
+		results = append(results, pdu.Result{Target: pdu.Target{Name: n}, Reading: rd[n], Err: errs[n]})
+	}
+	now := r.opt.Now()
+	live, _, err := planner.Live(r.site, results, now)
+	var checks []planner.Check
+	if err == nil {
+		checks, err = live.Recheck(r.p, results, now)
+	}
+	if err != nil {
+		rep.fail("evaluating the poll: %v", err)
+	}
+	for _, c := range checks {
+		if c.OK {
+			rep.ok("%s %s: %s", c.Name, c.Object, c.Detail)
+		} else {
+			rep.fail("%s %s: %s (fix: %s)", c.Name, c.Object, c.Detail, c.Fix)
 		}
 	}
 	var switched []string
@@ -156,107 +160,16 @@ func (r *runner) check(ctx context.Context, st planner.RunStep) StepResult {
 			for _, o := range r.stepOutlets(s) {
 				if pl, err := inventory.ParsePlug(o); err == nil && !contains(switched, pl.PDU) {
 					switched = append(switched, pl.PDU)
-					add(pl.PDU)
 				}
 			}
-		}
-	}
-	rd, errs := r.readAll(ctx, names)
-	if ctx.Err() != nil {
-		return StepResult{Outcome: Interrupted, Detail: "interrupted while reading"}
-	}
-	off := r.p.Options.OffAmps
-	// A PDU that does not answer is said once, with the devices it leaves
-	// unconfirmed, not once per device.
-	silent := map[string][]string{}
-	var silentOrder []string
-	for _, s := range survivors {
-		need := max(s.d.MinPSUs, 1)
-		drawing, unknown := 0, 0
-		var seen []string
-		unanswered := false
-		for _, p := range s.plugs {
-			pl, _ := inventory.ParsePlug(p)
-			if err := errs[pl.PDU]; err != nil {
-				if _, ok := silent[pl.PDU]; !ok {
-					silentOrder = append(silentOrder, pl.PDU)
-				}
-				if !contains(silent[pl.PDU], s.d.Name) {
-					silent[pl.PDU] = append(silent[pl.PDU], s.d.Name)
-				}
-				unanswered = true
-				continue
-			}
-			o := outletOf(rd[pl.PDU], pl.Outlet)
-			st := outletState{plug: p, pduLive: true}
-			if o == nil {
-				seen = append(seen, p+": no such outlet")
-				continue
-			}
-			st.on, st.amps = o.On, o.Amps
-			seen = append(seen, st.String())
-			switch d, known := st.drawing(off); {
-			case d:
-				drawing++
-			case !known:
-				unknown++
-			}
-		}
-		switch {
-		case drawing >= need:
-			rep.ok("%s draws on its surviving supply: %s", s.d.Name, strings.Join(seen, ", "))
-		case unanswered && drawing+unknown < need:
-			// said below, with its PDU
-		case drawing+unknown >= need:
-			rep.warn("%s: cannot tell whether it draws on its surviving supply (%s): look at it before the cut", s.d.Name, strings.Join(seen, ", "))
-		default:
-			rep.fail("%s would go down at the cut: its surviving supplies do not carry it now (%s; it needs %d)", s.d.Name, listOr(seen), need)
-		}
-	}
-	for _, p := range silentOrder {
-		rep.fail("PDU %s does not answer (%v): the surviving supplies of %s cannot be confirmed", p, errs[p], listNames(silent[p]))
-	}
-	for _, a := range relied {
-		af, _ := r.flow.ATS(a)
-		in := 0
-		if af.InputLive[1] {
-			in = 1
-		}
-		unit := r.site.ATSUnit(a)
-		name := inputName(unit, in)
-		if err := errs[a]; err != nil {
-			rep.fail("ATS %s, which the plan relies on, does not answer: %v", a, err)
-			continue
-		}
-		x := rd[a].ATS
-		switch {
-		case x == nil:
-			rep.fail("ATS %s: the reading has no ATS state", a)
-		case x.InputOK[in] != nil && !*x.InputOK[in]:
-			rep.fail("ATS %s: its surviving input %s is not OK: it cannot transfer there", a, name)
-		case x.InputOK[in] == nil:
-			rep.warn("ATS %s does not report whether input %s is OK", a, name)
-		default:
-			rep.ok("ATS %s: surviving input %s is OK (on input %s now)", a, name, inputName(unit, x.Selected))
-		}
-		if !unit.Test.Passed() {
-			rep.warn("ATS %s did not pass its last switchover test: its transfer is not proven", a)
 		}
 	}
 	for _, p := range switched {
-		if _, said := silent[p]; said {
-			continue
-		}
 		if err := errs[p]; err != nil {
 			rep.fail("PDU %s, whose outlets the run switches, does not answer: %v", p, err)
-		} else {
-			rep.ok("PDU %s answers (its outlets are switched later)", p)
 		}
 	}
-	if len(names) == 0 {
-		rep.ok("nothing to read: no running device loses a supply and no outlet is switched")
-	}
-	return r.finish(st, rep, "repair what failed (a dead supply, a loose cord, an ATS input), or change the plan; then resume (or --from the next step to go ahead regardless)")
+	return r.finish(st, rep, "repair what failed (a dead supply, a loose cord, an ATS input, a load), or change the plan; then resume (or --from the next step to go ahead regardless)")
 }
 
 func inputName(a *inventory.ATS, i int) string {
@@ -666,12 +579,4 @@ func (r *runner) postCheck(ctx context.Context, st planner.RunStep) StepResult {
 		}
 	}
 	return r.finish(st, rep, "look at the supplies named (a PSU that stays dark, an outlet still off, a cord), repair, then resume")
-}
-
-// listNames lists names, the first ten and a count of the rest.
-func listNames(names []string) string {
-	if len(names) <= 10 {
-		return strings.Join(names, ", ")
-	}
-	return strings.Join(names[:10], ", ") + fmt.Sprintf(" and %d more", len(names)-10)
 }

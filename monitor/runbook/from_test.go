@@ -70,7 +70,7 @@ func findStep(st *runbook.State, id string) (runbook.StepState, bool) {
 // A no-go plan runs dry, but is not executed unless the operator says why.
 func TestNoGoPlanIsNotExecuted(t *testing.T) {
 	e := newEnv(t)
-	p := fullPlan("true")
+	p := fullPlan(e.shutdownURL("web-1"))
 	p.Preflight.Checks = []planner.Check{{Name: "surviving-load", Object: "pdu:pb", Detail: "would trip: 17.3 A > 16 A"}}
 	opt := e.options(p)
 	opt.Execute, opt.Confirm = true, e.technician
@@ -86,7 +86,6 @@ func TestNoGoPlanIsNotExecuted(t *testing.T) {
 		t.Error("a no-go plan whose verdict field says go was executed")
 	}
 	opt.DespiteNoGo = "breaker pb replaced by a 32 A one this afternoon"
-	e.lab.set(func(l *lab) { l.stopped["web-1"] = true })
 	if res := e.run(context.Background(), opt); !res.Done() {
 		t.Fatalf("--despite-no-go run stopped at %+v\n%s", res.Stop, e.out.String())
 	}
