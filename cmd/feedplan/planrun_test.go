@@ -48,6 +48,8 @@ func TestPlanRunHelper(t *testing.T) {
 		}
 	}
 	switch mode {
+	case "drill": // the whole example window: see TestPlanRunExampleDrill
+		drillHook(simctl, logf)
 	case "shutdown": // a device's shutdown command: it stops drawing
 		simctl("overdraw", os.Getenv("FEEDPLAN_SHUT"), "0")
 		fmt.Println(os.Getenv("FEEDPLAN_SHUT"), "is shutting down")

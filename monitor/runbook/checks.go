@@ -101,7 +101,7 @@ func (r *runner) finish(st planner.RunStep, rep *report, fix string) StepResult 
 		if len(rep.fails) > 1 {
 			short = fmt.Sprintf("%d checks failed (above); the first: %s", len(rep.fails), rep.fails[0])
 		}
-		res = StepResult{Outcome: Failed, Detail: short, Fix: fix}
+		res = StepResult{Outcome: Failed, Detail: short, Fix: fix, said: true}
 	case len(rep.warns) > 0:
 		e.Outcome, e.Detail = Warning, strings.Join(rep.warns, "; ")
 		res = StepResult{Outcome: Warning, Detail: strings.Join(rep.warns, "; ")}

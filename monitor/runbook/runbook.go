@@ -121,6 +121,8 @@ type StepResult struct {
 	Detail  string
 	Fix     string // for a step that stopped the run: what to do
 	Took    time.Duration
+
+	said bool // the step printed its failures itself: stop does not repeat them
 }
 
 // Result is a run's outcome.
@@ -468,7 +470,9 @@ func (r *runner) stop(o StepResult) {
 	if !r.opt.Execute {
 		return
 	}
-	fmt.Fprintf(r.out, "    %s: %s\n", strings.ToUpper(o.Outcome), o.Detail)
+	if !o.said {
+		fmt.Fprintf(r.out, "    %s: %s\n", strings.ToUpper(o.Outcome), o.Detail)
+	}
 	r.audit(atstest.Entry{StepID: o.ID, Step: "end", Outcome: o.Outcome, Detail: o.Detail})
 	r.state.Stopped = &Stopped{Step: o.ID, Outcome: o.Outcome, At: r.opt.Now().UTC(), Detail: o.Detail}
 	if err := r.writeState(); err != nil {
