@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"feedplan/inventory"
 	"feedplan/planner"
@@ -108,5 +109,22 @@ func BenchmarkFlow50k(b *testing.B) {
 		if _, err := ev.Flow(sc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkPlan50k is a maintenance plan for cutting feed A on the 50k
+// site, planned ahead (no poll): the window evaluated with its
+// power-down, shed proposals, jobs, the runbook.
+func BenchmarkPlan50k(b *testing.B) {
+	ev := bigEvaluator(b)
+	start := time.Date(2026, 11, 27, 20, 30, 0, 0, time.UTC)
+	req := planner.PlanRequest{Scenario: cut("source:A"), Start: start, End: start.Add(10 * time.Hour), SkipPreflight: true, Now: start.Add(-24 * time.Hour)}
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := ev.Plan(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(p.Steps)), "steps")
 	}
 }

@@ -96,15 +96,17 @@ func (p *Plan) NoGo() bool {
 
 // planner holds the work of one Plan call.
 type maint struct {
-	e     *Evaluator
-	g     *Graph
-	req   *PlanRequest
-	p     *Plan
-	s     *state  // the window: the scenario evaluated
-	first *state  // what the cut itself darkens, before anything trips
-	res   *Result // and its report
-	down  map[int]string
-	shed  map[int]bool // devices that draw nothing during the window
+	e      *Evaluator
+	g      *Graph
+	req    *PlanRequest
+	p      *Plan
+	s      *state  // the window: the scenario evaluated
+	first  *state  // what the cut itself darkens, before anything trips
+	res    *Result // and its report
+	down   map[int]string
+	shed   map[int]bool // devices that draw nothing during the window
+	pre    *state       // pretrip, once asked for
+	spares []int        // spare, once asked for
 }
 
 // Plan makes the runbook for a maintenance window.
@@ -740,45 +742,72 @@ func (m *maint) during() *state {
 	return &d
 }
 
+// pretrip is the window before anything trips, with the planned
+// power-down: the loads shedFix works from, evaluated once.
+func (m *maint) pretrip() *state {
+	if m.pre == nil {
+		s := newState(m.g)
+		_ = m.e.failNodes(s, &m.req.Scenario) // the scenario was checked by newMaint
+		m.g.energize(s, &m.req.Scenario, m.e.l)
+		m.g.draw(s, m.e.l)
+		m.pre = s
+	}
+	return m.pre
+}
+
+// spare is, per service, how many members it can lose during the window
+// and keep its minimum, with the planned power-down; computed once.
+func (m *maint) spare() []int {
+	if m.spares == nil {
+		g, b, s := m.g, m.e.base, m.pretrip()
+		m.spares = make([]int, len(g.services))
+		for si := range g.services {
+			sv := &g.services[si]
+			run := 0
+			for _, di := range sv.members {
+				if b.running[di] && s.running[di] && !m.shed[int(di)] {
+					run++
+				}
+			}
+			m.spares[si] = run - sv.min
+		}
+	}
+	return m.spares
+}
+
 // shedFix proposes devices to shut down for the window so that element el
 // stays below 80 % of its rating: the largest draws behind it first,
 // among devices whose services keep their minimum without them.
 func (m *maint) shedFix(el Element) string {
-	g, b := m.g, m.e.base
+	g := m.g
 	i, err := g.Lookup(el)
 	if err != nil {
 		return "shut down load behind it for the window (--shutdown DEVICE)"
 	}
-	// Its load before anything trips, with the planned power-down.
-	s := newState(g)
-	_ = m.e.failNodes(s, &m.req.Scenario)
-	g.energize(s, &m.req.Scenario, m.e.l)
-	g.draw(s, m.e.l)
-	under := func(o int32) bool {
-		for f := o; f >= 0; f = g.feeder(s, f) {
-			if f == i {
-				return true
+	// Its load before anything trips, with the planned power-down: the
+	// draw of every supply in its subtree, by device.
+	s := m.pretrip()
+	amps := map[int]float64{}
+	stack := []int32{i}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if p := g.outDev[n]; p >= 0 {
+			amps[int(g.psuDev[p])] += s.psuAmps[p]
+		}
+		for _, c := range g.child[g.childStart[n]:g.childStart[n+1]] {
+			if s.live[c] && g.feeder(s, c) == n { // an ATS hangs below the input it runs on
+				stack = append(stack, c)
 			}
 		}
-		return false
 	}
 	type cand struct {
 		di   int
 		amps float64
 	}
 	var cands []cand
-	for di := range g.devices {
-		d := &g.devices[di]
-		if m.shed[di] || !s.running[di] {
-			continue
-		}
-		a := 0.0
-		for p := d.psu0; p < d.psu0+d.npsu; p++ {
-			if o := g.psuOut[p]; o >= 0 && under(o) {
-				a += s.psuAmps[p]
-			}
-		}
-		if a > 0 {
+	for di, a := range amps {
+		if !m.shed[di] && s.running[di] && a > 0 {
 			cands = append(cands, cand{di, a})
 		}
 	}
@@ -786,17 +815,7 @@ func (m *maint) shedFix(el Element) string {
 		return cmp.Or(cmp.Compare(y.amps, x.amps), strings.Compare(g.devices[x.di].dev.Name, g.devices[y.di].dev.Name))
 	})
 	// Members each service can spare during the window.
-	spare := make([]int, len(g.services))
-	for si := range g.services {
-		sv := &g.services[si]
-		run := 0
-		for _, di := range sv.members {
-			if b.running[di] && s.running[di] && !m.shed[int(di)] {
-				run++
-			}
-		}
-		spare[si] = run - sv.min
-	}
+	spare := slices.Clone(m.spare())
 	load, target := maxPhase(&s.load[i]), WarnShare*g.rating[i]
 	var picked []string
 	for _, c := range cands {
