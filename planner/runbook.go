@@ -226,6 +226,10 @@ func (m *maint) runbook() {
 		case j.CatchUp != nil:
 			st.At = latest(j.CatchUp.At, post.Add(releaseLag))
 			st.Title = fmt.Sprintf("Resume job %s and run it once now (it missed %s in the window)", j.Job, plural(j.RunCount, "run", "runs"))
+		case j.NextRun != nil && j.NextRun.At.Before(post.Add(releaseLag)):
+			// Its regular run falls while it is still paused: it is missed too.
+			st.At = post.Add(releaseLag)
+			st.Title = fmt.Sprintf("Resume job %s and run it once now: its next regular run, %s, came before the post-checks ended", j.Job, m.when(j.NextRun.At))
 		case j.NextRun != nil:
 			st.At = latest(j.NextRun.At.Add(-deferLead), post.Add(releaseLag))
 			st.Title = fmt.Sprintf("Resume job %s: its next regular run, %s, stands for the missed ones", j.Job, m.when(j.NextRun.At))
