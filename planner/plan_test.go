@@ -586,3 +586,23 @@ func TestRecheck(t *testing.T) {
 		t.Errorf("the recheck forgot the operator's shutdowns: %v", f)
 	}
 }
+
+// A job whose next regular run would stand for the missed ones, but falls
+// while the runbook is still bringing things back, is run by hand after
+// the post-checks instead.
+func TestPlanJobRunAfterPostChecks(t *testing.T) {
+	site, _ := exampleSite(t)
+	site.Jobs = append(site.Jobs, &inventory.Job{Name: "sync", Cron: "*/30 * * * *", TZ: "Europe/Amsterdam", Device: "news-1", Command: "sync-all"})
+	g := planner.NewGraph(site)
+	ev := planner.NewEvaluator(g, g.NewLoads(nil, site.Utilisation))
+	// The window is too short (the runbook overruns it): the catch-up
+	// time, 22:00, is the job's regular run, and comes before the
+	// post-checks.
+	p := planFor(t, ev, "2026-11-27T20:30", "2026-11-27T21:30", []string{"source:A"}, func(r *planner.PlanRequest) {
+		r.Settings.SettleAfter = planner.Duration(30 * time.Minute)
+	})
+	i, post := stepIndex(p, "run-job/sync"), stepIndex(p, "post-check")
+	if i < 0 || i < post || !strings.Contains(p.Steps[i].Title, "run it once now") {
+		t.Fatalf("run-job/sync at %d (post-checks at %d): %+v", i, post, p.Steps[max(i, 0)])
+	}
+}
