@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"slices"
 	"sort"
@@ -46,6 +49,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	webhook := fs.String("webhook", "", "post alerts as JSON to this URL (bearer token from FEEDPLAN_WEBHOOK_TOKEN)")
 	smtpAddr := fs.String("smtp", "", "e-mail alerts through this MTA, `HOST:PORT` (STARTTLS when offered; login from FEEDPLAN_SMTP_USER / FEEDPLAN_SMTP_PASSWORD)")
 	mailFrom := fs.String("mail-from", "feedplan <feedplan@localhost>", "with --smtp: the sender")
+	smtpCA := fs.String("smtp-ca", "", "with --smtp: verify the MTA's STARTTLS certificate against the CA certificates in this PEM `file` (default: the system's)")
 	var mailTo listFlag
 	fs.Var(&mailTo, "mail-to", "with --smtp: a recipient (repeatable)")
 	influxURL := fs.String("influx", "", "write every reading to this InfluxDB (1.8+ or 2.x; token from FEEDPLAN_INFLUX_TOKEN)")
@@ -131,8 +135,24 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		notifiers, runners = append(notifiers, wh), append(runners, wh.Run)
 	}
 	if *smtpAddr != "" {
-		em, err := alert.NewEmail(alert.EmailOptions{Addr: *smtpAddr, From: *mailFrom, To: mailTo,
-			Username: os.Getenv("FEEDPLAN_SMTP_USER"), Password: inventory.Secret(os.Getenv("FEEDPLAN_SMTP_PASSWORD")), Logger: log.With("component", "email")})
+		opts := alert.EmailOptions{Addr: *smtpAddr, From: *mailFrom, To: mailTo,
+			Username: os.Getenv("FEEDPLAN_SMTP_USER"), Password: inventory.Secret(os.Getenv("FEEDPLAN_SMTP_PASSWORD")), Logger: log.With("component", "email")}
+		if *smtpCA != "" {
+			pem, err := os.ReadFile(*smtpCA)
+			if err != nil {
+				fmt.Fprintf(stderr, "feedplan monitor: --smtp-ca: %v\n", err)
+				return exitBadInput
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				fmt.Fprintf(stderr, "feedplan monitor: --smtp-ca %s: no PEM certificate in it\n", *smtpCA)
+				return exitBadInput
+			}
+			host, _, _ := net.SplitHostPort(*smtpAddr)
+			opts.TLS = &tls.Config{RootCAs: pool, ServerName: host, MinVersion: tls.VersionTLS12}
+			opts.RequireTLS = true // a CA given is a TLS expected: no silent downgrade
+		}
+		em, err := alert.NewEmail(opts)
 		if err != nil {
 			fmt.Fprintf(stderr, "feedplan monitor: --smtp: %v\n", err)
 			return exitBadInput

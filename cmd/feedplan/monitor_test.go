@@ -116,3 +116,35 @@ func TestMonitorUsesRecordedATSTests(t *testing.T) {
 		t.Errorf("monitor --once after a passed test still reports ats-r07's test:\n%s", out)
 	}
 }
+
+// TestMonitorOnceEmails runs one monitor cycle with e-mail alerts through
+// a real Postfix on loopback, its STARTTLS certificate verified against
+// the CA given with --smtp-ca.
+func TestMonitorOnceEmails(t *testing.T) {
+	site, ctlFile := simSite(t)
+	pf := alerttest.StartPostfix(t)
+	if code, _, errOut := feedplan("sim", "ctl", "--control-file", ctlFile, "psu-fail", "kvm-1:2"); code != exitOK {
+		t.Fatalf("sim ctl psu-fail = %d: %s", code, errOut)
+	}
+	state := filepath.Join(t.TempDir(), "feedplan.db")
+	ca := filepath.Join(pf.ConfigDir(), "cert.pem")
+	code, out, errOut := feedplan("monitor", site, "--once", "--state", state,
+		"--smtp", pf.Addr, "--smtp-ca", ca, "--mail-from", "feedplan <feedplan@ops.test>", "--mail-to", "noc@"+alerttest.Domain)
+	if code != exitHarm {
+		t.Fatalf("feedplan monitor --once --smtp = %d; want 1\n%s\n%s", code, out, errOut)
+	}
+	msgs := pf.WaitMessages(t, 1, 20*time.Second)
+	body := string(msgs[0])
+	for _, want := range []string{"psu-unpowered", "kvm-1"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the alert mail lacks %q:\n%s", want, body)
+		}
+	}
+	if log := pf.Log(); !strings.Contains(log, "starttls=1 mail=1") || !strings.Contains(body, "(using TLS") {
+		t.Errorf("the mail did not come over STARTTLS; Postfix log:\n%s", log)
+	}
+	// A CA file that is not one is bad input.
+	if code, _, errOut := feedplan("monitor", site, "--once", "--state", state, "--smtp", pf.Addr, "--smtp-ca", site, "--mail-to", "noc@"+alerttest.Domain); code != exitBadInput || !strings.Contains(errOut, "no PEM certificate") {
+		t.Errorf("--smtp-ca with a YAML file = %d, %q; want exit 2", code, errOut)
+	}
+}
