@@ -5,11 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"feedplan/inventory"
+	"feedplan/monitor/runbook"
 	"feedplan/monitor/store"
 	"feedplan/pdu"
 	"feedplan/planner"
@@ -185,7 +184,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	} else {
-		if err := writeAtomic(*out, buf.Bytes()); err != nil {
+		if err := runbook.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
 			fmt.Fprintf(stderr, "feedplan plan: writing %s: %v\n", *out, err)
 			return exitBadInput
 		}
@@ -238,36 +237,6 @@ func parseWhen(s string, loc *time.Location) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q: want 2026-11-28T21:00 or 2026-11-28T21:00:00+01:00", s)
-}
-
-// writeAtomic writes a file whole or not at all: a temporary file in the
-// same directory, synced, then renamed over the target.
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the temporary name means nothing to the reader
-		}
-		return fmt.Errorf("creating a file in %s: %w", dir, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

@@ -19,6 +19,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"feedplan/monitor/runbook"
 	"feedplan/simulator"
 	"feedplan/simulator/agent"
 	"feedplan/simulator/mib"
@@ -402,23 +403,10 @@ func claimControlFile(ctx context.Context, path string, cf controlFile) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".feedplan-sim-*.json")
-	if err != nil {
+	if err := runbook.WriteFile(path, b, 0o600); err != nil { // 0600: it holds the token
 		return fmt.Errorf("writing the control file: %w", err)
 	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("writing the control file: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("writing the control file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing the control file: %w", err)
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }
 
 // releaseControlFile removes the control file if it is still ours.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,51 +132,57 @@ func ReadState(path string) (*State, error) {
 	return &s, nil
 }
 
-// WriteState replaces the state file atomically: a temporary file in the
-// same directory, fsynced, renamed over the old one, and the directory
-// fsynced. A crash leaves the old state or the new one, never half of
-// one.
+// WriteState replaces the state file atomically (see WriteFile): a crash
+// leaves the old state or the new one, never half of one.
 func WriteState(path string, s *State) error {
 	b, err := json.MarshalIndent(s, "", "  ")
+	if err == nil {
+		err = WriteFile(path, append(b, '\n'), 0o640)
+	}
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", path, err)
 	}
-	b = append(b, '\n')
+	return nil
+}
+
+// WriteFile writes a file whole or not at all: a temporary file in the
+// same directory, with perm, fsynced, renamed over path, and the directory
+// fsynced so that the rename survives a power cut too.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("state file: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary name means nothing to the reader
+		}
+		return fmt.Errorf("creating a file in %s: %w", dir, err)
 	}
 	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
+	err = f.Chmod(perm)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("state file %s: %w", path, err)
-	}
-	if _, err := f.Write(b); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(0o640); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("state file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("state file %s: %w", path, err)
+		return err
 	}
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("state file %s: %w", path, err)
+		return err
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("state file %s: syncing its directory: %w", path, err)
+		return fmt.Errorf("syncing its directory: %w", err)
 	}
 	return nil
 }
