@@ -148,13 +148,12 @@ func (m *Monitor) Cycle(ctx context.Context) (*State, error) {
 		return nil, err
 	}
 	st := &State{Time: now, Results: results}
-	st.Live = m.est.LiveSnapshot(results, now)
-	loads, err := st.Live.Loads(m.g, m.opt.Site.Utilisation)
+	ev, live, err := m.est.Live(results, now)
 	if err != nil {
 		return nil, err
 	}
+	st.Live = live
 	site := m.opt.Site
-	ev := planner.NewEvaluator(m.g, loads)
 	// From 75 %: the alert engine fires load-high above 80 % and resolves
 	// it below 75 %, so a load hovering at 80 % does not flap.
 	st.Loaded = ev.Loaded(0.75)

@@ -60,6 +60,19 @@ func (ll *LiveLoads) Loads(g *Graph, utilisation float64) (*Loads, error) {
 	return l, nil
 }
 
+// Live evaluates the site from a poll: measured loads where the PDUs
+// meter them, estimates (e's loads) scaled to what they measure elsewhere,
+// supplies found silent taken as dead, ATS units on the input they report.
+// It returns the evaluator of those loads and what the poll showed.
+func (e *Evaluator) Live(results []pdu.Result, now time.Time) (*Evaluator, *LiveLoads, error) {
+	ll := e.LiveSnapshot(results, now)
+	l, err := ll.Loads(e.g, e.l.Utilisation)
+	if err != nil {
+		return nil, nil, err
+	}
+	return NewEvaluator(e.g, l), ll, nil
+}
+
 // silentAmps is the current below which a supply is taken to draw nothing.
 const silentAmps = 0.05
 

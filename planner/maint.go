@@ -280,21 +280,11 @@ func (e *Evaluator) Recheck(p *Plan, readings []pdu.Result, now time.Time) ([]Ch
 	return m.p.Preflight.Checks, nil
 }
 
-// Live is the site evaluated from a poll: measured loads where the PDUs
-// meter them, estimates scaled to what they measure elsewhere, supplies
-// found silent taken as dead, ATS units on the input they report.
+// Live is the site evaluated from a poll (see Evaluator.Live), starting
+// from nameplate × the site's utilisation.
 func Live(site *inventory.Site, readings []pdu.Result, now time.Time) (*Evaluator, *LiveLoads, error) {
-	u := site.Utilisation
-	if u <= 0 {
-		u = 0.6
-	}
 	g := NewGraph(site)
-	ll := NewEvaluator(g, g.NewLoads(nil, u)).LiveSnapshot(readings, now)
-	l, err := ll.Loads(g, u)
-	if err != nil {
-		return nil, nil, err
-	}
-	return NewEvaluator(g, l), ll, nil
+	return NewEvaluator(g, g.NewLoads(nil, site.Utilisation)).Live(readings, now)
 }
 
 // powerDown picks the devices to shut down — every running device that

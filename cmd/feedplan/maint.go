@@ -160,13 +160,10 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
 			return exitBadInput
 		}
-		ll := ev.LiveSnapshot(results, req.Now)
-		loads, err := ll.Loads(ev.Graph(), site.Utilisation)
-		if err != nil {
+		if ev, _, err = ev.Live(results, req.Now); err != nil {
 			fmt.Fprintf(stderr, "feedplan plan: %v\n", err)
 			return exitBadInput
 		}
-		ev = planner.NewEvaluator(ev.Graph(), loads)
 		req.Readings = results
 	}
 	plan, err := ev.Plan(req)

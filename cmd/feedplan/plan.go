@@ -221,14 +221,12 @@ func liveEvaluator(ctx context.Context, site *inventory.Site, est *planner.Evalu
 		fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
 		return nil, nil, false
 	}
-	ll := est.LiveSnapshot(results, time.Now())
-	g := est.Graph()
-	loads, err := ll.Loads(g, site.Utilisation)
+	live, ll, err := est.Live(results, time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "feedplan whatif --live: %v\n", err)
 		return nil, nil, false
 	}
-	return planner.NewEvaluator(g, loads), ll.Findings, true
+	return live, ll.Findings, true
 }
 
 // parseCuts parses the --cut flags; a bad one is said on stderr.
