@@ -37,6 +37,20 @@ type Reading struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
+// Outlet returns outlet n (its number as printed on the unit), or nil
+// when the reading has none; a nil Reading has none.
+func (r *Reading) Outlet(n int) *Outlet {
+	if r == nil {
+		return nil
+	}
+	for i := range r.Outlets {
+		if r.Outlets[i].Number == n {
+			return &r.Outlets[i]
+		}
+	}
+	return nil
+}
+
 // Seconds is a duration in seconds, for JSON.
 type Seconds float64
 

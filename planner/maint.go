@@ -567,14 +567,6 @@ func (m *maint) survivorChecks() {
 		r := &m.req.Readings[i]
 		read[r.Target.Name] = r
 	}
-	outletOf := func(r *pdu.Reading, n int) *pdu.Outlet {
-		for i := range r.Outlets {
-			if r.Outlets[i].Number == n {
-				return &r.Outlets[i]
-			}
-		}
-		return nil
-	}
 	confirmed, unmetered := 0, 0
 	silentPDU := map[string]bool{}
 	chosen := map[string]bool{}
@@ -617,7 +609,7 @@ func (m *maint) survivorChecks() {
 				metered = false
 				continue
 			}
-			out := outletOf(r.Reading, pl.Outlet)
+			out := r.Reading.Outlet(pl.Outlet)
 			switch {
 			case out != nil && out.On != nil && !*out.On:
 				bad = append(bad, fmt.Sprintf("psu%d on %s: the outlet is switched off", k+1, pl))

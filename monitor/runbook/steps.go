@@ -692,7 +692,7 @@ func (r *runner) readOutlets(ctx context.Context, plugs []string) []outletState 
 			continue
 		}
 		out[i].pduLive = true
-		o := outletOf(rd[pl.PDU], pl.Outlet)
+		o := rd[pl.PDU].Outlet(pl.Outlet)
 		if o == nil {
 			out[i].err = fmt.Errorf("%s reports no outlet %d", pl.PDU, pl.Outlet)
 			continue
@@ -700,18 +700,6 @@ func (r *runner) readOutlets(ctx context.Context, plugs []string) []outletState 
 		out[i].on, out[i].amps = o.On, o.Amps
 	}
 	return out
-}
-
-func outletOf(rd *pdu.Reading, n int) *pdu.Outlet {
-	if rd == nil {
-		return nil
-	}
-	for i := range rd.Outlets {
-		if rd.Outlets[i].Number == n {
-			return &rd.Outlets[i]
-		}
-	}
-	return nil
 }
 
 func contains(s []string, x string) bool {
