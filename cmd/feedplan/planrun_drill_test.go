@@ -10,40 +10,82 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"feedplan/monitor/atstest"
 	"feedplan/planner"
 )
 
-// drillHook plays every device and the technician of the example window
-// against the simulator (FEEDPLAN_HELPER=drill): a device's shutdown
-// action, or the technician shutting it down by hand, makes it stop
-// drawing; the cut and the restore switch feed A; starting a wave brings
-// every device shut down back.
-func drillHook(simctl func(...string), logf func(string)) {
-	step, kind, dev := os.Getenv("FEEDPLAN_STEP_ID"), os.Getenv("FEEDPLAN_STEP_KIND"), os.Getenv("FEEDPLAN_DEVICE")
-	stopped := os.Getenv("FEEDPLAN_STOPPED")
-	if shut := os.Getenv("FEEDPLAN_SHUT"); shut != "" { // a shutdown action
-		kind, dev = "shutdown", shut
-	} else {
-		logf(step)
-	}
-	switch kind {
-	case "shutdown":
-		simctl("overdraw", dev, "0")
-		f, _ := os.OpenFile(stopped, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		fmt.Fprintln(f, dev)
-		f.Close()
-	case "cut":
-		simctl("cut", "source:A")
-	case "restore":
-		simctl("restore", "source:A")
-	case "power-on":
-		b, _ := os.ReadFile(stopped)
-		for _, d := range strings.Fields(string(b)) {
-			simctl("overdraw", d, "1")
+// drillScript is the drill's hook and every device's shutdown action: it
+// hands the step to the test (a request file in dir) and waits until the
+// test has played it — no process of its own to start. "$1 $2", when
+// given, is "shutdown DEVICE" (a shutdown action); else the step is the
+// manual one 'plan run' names in its environment.
+const drillScript = `d=$(dirname "$0"); id=$$.$(date +%s%N)
+kind=${1:-$FEEDPLAN_STEP_KIND}; dev=${2:-$FEEDPLAN_DEVICE}
+printf '%s|%s|%s\n' "$kind" "$FEEDPLAN_STEP_ID" "$dev" > "$d/req.$id.tmp" && mv "$d/req.$id.tmp" "$d/req.$id"
+while [ ! -e "$d/done.$id" ]; do sleep 0.01; done
+`
+
+// drill plays every device and the technician of the example window
+// against the simulator, serving the requests drillScript writes in dir:
+// a device shut down (by its action or by hand) stops drawing; the cut and
+// the restore switch feed A; starting a wave brings every device shut
+// down back. It logs the manual steps and keeps the devices shut down.
+type drill struct {
+	dir, ctl string
+	mu       sync.Mutex
+	steps    []string // the manual steps, in order
+	stopped  []string // devices shut down, in order
+}
+
+func (d *drill) serve(t *testing.T, ctx context.Context) {
+	simctl := func(args ...string) {
+		var out, errOut bytes.Buffer
+		if code := run(append([]string{"sim", "ctl", "--control-file", d.ctl}, args...), &out, &errOut); code != exitOK {
+			t.Errorf("sim ctl %v: %s", args, errOut.String())
 		}
+	}
+	for ctx.Err() == nil {
+		reqs, _ := filepath.Glob(filepath.Join(d.dir, "req.*"))
+		for _, r := range reqs {
+			if strings.HasSuffix(r, ".tmp") {
+				continue
+			}
+			b, err := os.ReadFile(r)
+			if err != nil {
+				continue
+			}
+			f := strings.Split(strings.TrimSpace(string(b)), "|")
+			if len(f) != 3 {
+				t.Errorf("drill request %q: want KIND|STEP|DEVICE", b)
+				f = []string{"", "", ""}
+			}
+			kind, step, dev := f[0], f[1], f[2]
+			d.mu.Lock()
+			if step != "" {
+				d.steps = append(d.steps, step)
+			}
+			switch kind {
+			case "shutdown":
+				simctl("overdraw", dev, "0")
+				d.stopped = append(d.stopped, dev)
+			case "cut":
+				simctl("cut", "source:A")
+			case "restore":
+				simctl("restore", "source:A")
+			case "power-on":
+				for _, dev := range d.stopped {
+					simctl("overdraw", dev, "1")
+				}
+			}
+			d.mu.Unlock()
+			os.Remove(r)
+			os.WriteFile(filepath.Join(d.dir, "done."+strings.TrimPrefix(filepath.Base(r), "req.")), nil, 0o644)
+		}
+		time.Sleep(5 * time.Millisecond) // polling for the next request
 	}
 }
 
@@ -54,31 +96,25 @@ func drillHook(simctl func(...string), logf func(string)) {
 // the wave-by-wave power-up, the post-checks — with a drill hook in the
 // technician's place.
 func TestPlanRunExampleDrill(t *testing.T) {
-	site, ctl := simSite(t)
-	dir := filepath.Dir(site)
-	exe, err := os.Executable()
-	if err != nil {
+	hookDir := t.TempDir()
+	script := filepath.Join(hookDir, "drill.sh")
+	if err := os.WriteFile(script, []byte(drillScript), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	stopped := filepath.Join(dir, "stopped")
-	hookLog := filepath.Join(dir, "hook.log")
-	env := fmt.Sprintf("FEEDPLAN_HELPER=drill FEEDPLAN_SIM_CTL='%s' FEEDPLAN_STOPPED='%s' FEEDPLAN_HOOK_LOG='%s'", ctl, stopped, hookLog)
 	// Every device's shutdown action becomes the drill's.
-	b, err := os.ReadFile(site)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := regexp.MustCompile(`shutdown: "ssh (\S+) sudo systemctl poweroff"`).ReplaceAllStringFunc(string(b), func(m string) string {
-		dev := regexp.MustCompile(`ssh (\S+) `).FindStringSubmatch(m)[1]
-		return fmt.Sprintf("shutdown: %q", fmt.Sprintf("%s FEEDPLAN_SHUT=%s '%s' -test.run=^TestPlanRunHelper$", env, dev, exe))
+	site, ctl := simSiteWith(t, func(text, _ string) string {
+		edited := regexp.MustCompile(`shutdown: "ssh (\S+) sudo systemctl poweroff"`).ReplaceAllString(text, `shutdown: "sh '`+script+`' shutdown ${1}"`)
+		if edited == text {
+			t.Fatal("no shutdown action of the example site was replaced")
+		}
+		return edited
 	})
-	if text == string(b) {
-		t.Fatal("no shutdown action of the example site was replaced")
-	}
-	if err := os.WriteFile(site, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
+	d := &drill{dir: hookDir, ctl: ctl}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { d.serve(t, ctx); close(served) }()
+	defer func() { stop(); <-served }()
+	dir := filepath.Dir(site)
 	// ats-r07 failed its last test: in the drill it fails to transfer, as
 	// the plan assumes (as-tested).
 	if code, _, errOut := feedplan("sim", "ctl", "--control-file", ctl, "ats-fail", "ats-r07"); code != exitOK {
@@ -99,7 +135,7 @@ func TestPlanRunExampleDrill(t *testing.T) {
 	}
 
 	audit := filepath.Join(dir, "audit.jsonl")
-	hook := env + fmt.Sprintf(" '%s' -test.run=^TestPlanRunHelper$", exe)
+	hook := "sh '" + script + "'"
 	common := []string{plan, "--audit", audit, "--poll", "50ms", "--timeout", "500ms", "--retries", "0", "--power-wait", "10s", "--operator", "drill@ci", "--yes", "--on-manual", hook}
 
 	var out, errOut bytes.Buffer
@@ -136,7 +172,10 @@ func TestPlanRunExampleDrill(t *testing.T) {
 		}
 	}
 	// Every device shut down was shut down by its action or by hand, once.
-	got := strings.Fields(readFileT(t, stopped))
+	d.mu.Lock()
+	got := slices.Clone(d.stopped)
+	steps := strings.Join(d.steps, "\n") + "\n"
+	d.mu.Unlock()
 	slices.Sort(got)
 	var want []string
 	for _, pd := range p.PowerDown {
@@ -164,7 +203,7 @@ func TestPlanRunExampleDrill(t *testing.T) {
 	if count["outlet-off"] < len(p.PowerDown) || count["outlet-on"] < len(p.PowerDown) {
 		t.Errorf("audit: %d outlet-off and %d outlet-on entries for %d devices (%d outlets); counts %v", count["outlet-off"], count["outlet-on"], len(p.PowerDown), outlets, count)
 	}
-	if log := readFileT(t, hookLog); !strings.Contains(log, "cut\n") || !strings.Contains(log, "restore\n") {
-		t.Errorf("the technician was not asked to cut and restore: %q", log)
+	if !strings.Contains(steps, "cut\n") || !strings.Contains(steps, "restore\n") {
+		t.Errorf("the technician was not asked to cut and restore: %q", steps)
 	}
 }

@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -48,8 +46,6 @@ func TestPlanRunHelper(t *testing.T) {
 		}
 	}
 	switch mode {
-	case "drill": // the whole example window: see TestPlanRunExampleDrill
-		drillHook(simctl, logf)
 	case "shutdown": // a device's shutdown command: it stops drawing
 		simctl("overdraw", os.Getenv("FEEDPLAN_SHUT"), "0")
 		fmt.Println(os.Getenv("FEEDPLAN_SHUT"), "is shutting down")
@@ -95,45 +91,32 @@ func TestPlanRunHelper(t *testing.T) {
 // A-01 (the r05-a strip), shut down kvm-4 and app-5, switch their outlets.
 func planRunSite(t *testing.T) (site, ctl, plan, hookLog string) {
 	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := c.LocalAddr().(*net.UDPAddr).Port
-	c.Close()
-	b, err := os.ReadFile("../../examples/site.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	site, ctl, plan, hookLog = filepath.Join(dir, "site.yaml"), filepath.Join(dir, "sim.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "hook.log")
-
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var out, errOut bytes.Buffer
-		if r.Method != http.MethodPost || run([]string{"sim", "ctl", "--control-file", ctl, "overdraw", "kvm-4", "0"}, &out, &errOut) != exitOK {
-			http.Error(w, "no: "+errOut.String(), http.StatusBadRequest)
-			return
+	site, ctl = simSiteWith(t, func(text, ctl string) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var out, errOut bytes.Buffer
+			if r.Method != http.MethodPost || run([]string{"sim", "ctl", "--control-file", ctl, "overdraw", "kvm-4", "0"}, &out, &errOut) != exitOK {
+				http.Error(w, "no: "+errOut.String(), http.StatusBadRequest)
+				return
+			}
+			io.WriteString(w, "kvm-4 is shutting down")
+		}))
+		t.Cleanup(srv.Close)
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
 		}
-		io.WriteString(w, "kvm-4 is shutting down")
-	}))
-	t.Cleanup(srv.Close)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	helper := fmt.Sprintf("FEEDPLAN_HELPER=shutdown FEEDPLAN_SHUT=app-5 FEEDPLAN_SIM_CTL='%s' '%s' -test.run=^TestPlanRunHelper$", ctl, exe)
-	text := regexp.MustCompile(`address: (127\.0\.0\.\d+)`).ReplaceAllString(string(b), fmt.Sprintf("address: ${1}:%d", port))
-	for dev, action := range map[string]string{"kvm-4": srv.URL + "/shutdown/kvm-4?token=not-for-the-log", "app-5": helper} {
-		old := fmt.Sprintf(`shutdown: "ssh %s sudo systemctl poweroff"`, dev)
-		if !strings.Contains(text, old) {
-			t.Fatalf("examples/site.yaml has no %s", old)
+		helper := fmt.Sprintf("FEEDPLAN_HELPER=shutdown FEEDPLAN_SHUT=app-5 FEEDPLAN_SIM_CTL='%s' '%s' -test.run=^TestPlanRunHelper$", ctl, exe)
+		for dev, action := range map[string]string{"kvm-4": srv.URL + "/shutdown/kvm-4?token=not-for-the-log", "app-5": helper} {
+			old := fmt.Sprintf(`shutdown: "ssh %s sudo systemctl poweroff"`, dev)
+			if !strings.Contains(text, old) {
+				t.Fatalf("examples/site.yaml has no %s", old)
+			}
+			text = strings.Replace(text, old, fmt.Sprintf("shutdown: %q", action), 1)
 		}
-		text = strings.Replace(text, old, fmt.Sprintf("shutdown: %q", action), 1)
-	}
-	if err := os.WriteFile(site, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	startSim(t, site, ctl, port)
+		return text
+	})
+	dir := filepath.Dir(site)
+	plan, hookLog = filepath.Join(dir, "plan.json"), filepath.Join(dir, "hook.log")
 	code, out, errOut := feedplan("plan", site, "--cut", "circuit:A-11", "--shutdown", "kvm-4", "--shutdown", "app-5", "--switch-outlets",
 		"--start", "2026-12-01T21:00", "--end", "2026-12-01T23:30", "--tz", "Europe/Amsterdam", "--stagger", "100ms", "--shutdown-timeout", "10s",
 		"--skip-preflight", "--out", plan)

@@ -17,7 +17,11 @@ import (
 // port, and runs 'feedplan sim --per-device' on it: each PDU and ATS
 // answers at its own inventory address, so 'poll' and 'whatif --live'
 // use the inventory unchanged.
-func simSite(t *testing.T) (site, ctlFile string) {
+func simSite(t *testing.T) (site, ctlFile string) { return simSiteWith(t, nil) }
+
+// simSiteWith is simSite with the site's text edited first (edit gets the
+// control file's path too, for actions that drive the simulator).
+func simSiteWith(t *testing.T, edit func(text, ctlFile string) string) (site, ctlFile string) {
 	t.Helper()
 	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
@@ -29,10 +33,13 @@ func simSite(t *testing.T) (site, ctlFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withPort := regexp.MustCompile(`address: (127\.0\.0\.\d+)`).ReplaceAllString(string(b), fmt.Sprintf("address: ${1}:%d", port))
+	text := regexp.MustCompile(`address: (127\.0\.0\.\d+)`).ReplaceAllString(string(b), fmt.Sprintf("address: ${1}:%d", port))
 	dir := t.TempDir()
 	site, ctlFile = filepath.Join(dir, "site.yaml"), filepath.Join(dir, "sim.json")
-	if err := os.WriteFile(site, []byte(withPort), 0o644); err != nil {
+	if edit != nil {
+		text = edit(text, ctlFile)
+	}
+	if err := os.WriteFile(site, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	startSim(t, site, ctlFile, port)
