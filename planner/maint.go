@@ -56,6 +56,7 @@ const (
 	DefaultSettleAfter  = 30 * time.Minute
 	DefaultReleaseRate  = 600 // messages per minute
 	DefaultLifetime     = 5 * 24 * time.Hour
+	DefaultMaxTestAge   = 365 * 24 * time.Hour // an ATS relied on passed a switchover test this recently
 	// preflightLead is how long before the window the pre-flight runs.
 	preflightLead = 30 * time.Minute
 )
@@ -121,7 +122,7 @@ func (e *Evaluator) Plan(req PlanRequest) (*Plan, error) {
 		return nil, errors.New("nothing to plan: say what is cut (--cut) or which devices to shut down (--shutdown)")
 	}
 	if req.MaxTestAge <= 0 {
-		req.MaxTestAge = 365 * 24 * time.Hour
+		req.MaxTestAge = DefaultMaxTestAge
 	}
 	if req.Now.IsZero() {
 		req.Now = time.Now()
@@ -263,7 +264,7 @@ const chosenWhy = "chosen by the operator"
 // plan's.
 func (e *Evaluator) Recheck(p *Plan, readings []pdu.Result, now time.Time) ([]Check, error) {
 	req := PlanRequest{Scenario: p.Scenario, Start: now, End: now.Add(time.Hour), Loc: time.UTC, Readings: readings,
-		MaxTestAge: 365 * 24 * time.Hour, ATSTests: p.ATSTests, Settings: p.Options, Now: now}
+		MaxTestAge: DefaultMaxTestAge, ATSTests: p.ATSTests, Settings: p.Options, Now: now}
 	for _, pd := range p.PowerDown {
 		if pd.Chosen {
 			req.Extra = append(req.Extra, pd.Device)

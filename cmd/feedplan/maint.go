@@ -48,7 +48,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switchOutlets := fs.Bool("switch-outlets", false, "switch the outlets of shut-down devices off over SNMP, and on again at power-up")
 	releaseRate := fs.Float64("release-rate", planner.DefaultReleaseRate, "mail released per minute after the window, for queues that set no release_rate")
 	settle := fs.Duration("jobs-after", planner.DefaultSettleAfter, "deferred jobs run once this long after the window's end")
-	testAge := fs.Duration("max-test-age", 365*24*time.Hour, "an ATS relied on must have passed a switchover test this recently")
+	testAge := fs.Duration("max-test-age", planner.DefaultMaxTestAge, "an ATS relied on must have passed a switchover test this recently")
 	statePath := fs.String("state", "", "the monitor's store: newer ATS switchover test results than the inventory's count (e.g. feedplan.db)")
 	out := fs.String("out", "", "write the plan to this file (atomically) instead of stdout; the format follows -o, or .json/.md/.ics")
 	var sf scenarioFlags
